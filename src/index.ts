@@ -1,0 +1,7 @@
+// Public API of the agentwall package.
+export { createFirewall, Firewall, FirewallDenied, type FirewallOptions, type DecisionEvent, type DecisionListener, type Approver, type SessionProvider, type Describe } from './firewall.ts';
+export type { Action, Decision, Effect, Principal, ActionKind, ApprovalRequirement } from './action.ts';
+export { ACTION_KINDS, checkAction } from './action.ts';
+export { loadPolicy, policySources, compilePolicy, decide, PolicyError, formatIssue, registerMatcher, registerSection, type PolicyInput, type CompiledPolicy, type CompiledRule, type PolicyIssue, type MatcherDef } from './policy/index.ts';
+export { explain, type Explanation, type RuleExplanation } from './policy/explain.ts';
+export type { Analyzer } from './analyze/facts.ts';
