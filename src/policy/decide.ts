@@ -77,33 +77,29 @@ export function decide(policy: CompiledPolicy, action: Action, env: DecideEnv = 
     };
     const cands = policy.candidates(action.kind, action.tool ?? '');
 
-    // Enforced effect: deny > ask > allow > default. Later groups are only
-    // evaluated when earlier ones did not match.
+    // Enforced effect: deny > ask > allow > default. When a deny matches,
+    // nothing else can change the outcome, so the rest is not evaluated.
     const errors: string[] = [];
     let effect: Effect;
     let decided: Outcome[] | undefined = matching(cands.deny, ctx);
     if (decided) effect = 'deny';
     else {
-      // A failing ask/allow rule is a deny (rule 5): look for errors first.
+      // No deny matched: both ask and allow rules are evaluated, because a
+      // failing rule of either counts as a deny (rule 5) and must not be
+      // hidden by another rule's match.
       const asks = matching(cands.ask, ctx);
-      const failedAsk = asks?.filter((o) => o.error);
-      if (failedAsk && failedAsk.length > 0) {
+      const allows = matching(cands.allow, ctx);
+      const failed = [...(asks ?? []), ...(allows ?? [])].filter((o) => o.error);
+      if (failed.length > 0) {
         effect = 'deny';
-        decided = failedAsk;
+        decided = failed.sort((a, b) => a.rule.order - b.rule.order);
       } else if (asks) {
         effect = 'ask';
         decided = asks;
-      } else {
-        const allows = matching(cands.allow, ctx);
-        const failedAllow = allows?.filter((o) => o.error);
-        if (failedAllow && failedAllow.length > 0) {
-          effect = 'deny';
-          decided = failedAllow;
-        } else if (allows) {
-          effect = 'allow';
-          decided = allows;
-        } else effect = policy.default;
-      }
+      } else if (allows) {
+        effect = 'allow';
+        decided = allows;
+      } else effect = policy.default;
     }
     for (const o of decided ?? []) if (o.error) errors.push(o.error);
 
@@ -112,29 +108,33 @@ export function decide(policy: CompiledPolicy, action: Action, env: DecideEnv = 
       rules: decided ? decided.map((o) => o.rule.id) : [],
       reasons: decided ? decided.map((o) => o.error ?? o.rule.reason) : [`no rule matched; the policy default is ${effect}`],
     };
-    if (effect === 'ask') result.approval = approvalOf(decided!);
+    if (effect === 'ask') result.approval = approvalOf(decided ?? []);
     if (errors.length > 0) result.errors = errors;
 
     // Monitor-mode rules: what would have happened had they been enforced.
-    if (cands.monitor.length > 0) {
-      const mon = matching(cands.monitor, ctx);
-      if (mon) {
-        const wouldBe = strictest(effect, decided !== undefined, mon);
-        if (wouldBe.effect !== effect) {
-          result.monitor = {
-            effect: wouldBe.effect,
-            rules: wouldBe.outcomes.map((o) => o.rule.id),
-            reasons: wouldBe.outcomes.map((o) => o.error ?? o.rule.reason),
-          };
-        }
+    const mon = cands.monitor.length > 0 ? matching(cands.monitor, ctx) : undefined;
+    if (policy.mode === 'monitor') {
+      // Every rule is a monitor rule: report the would-be decision, allow.
+      const would = mon ? strictest(effect, false, mon) : undefined;
+      const wouldEffect = would?.effect ?? effect;
+      if (wouldEffect !== 'allow') {
+        result.monitor = would
+          ? { effect: wouldEffect, rules: would.outcomes.map((o) => o.rule.id), reasons: would.outcomes.map((o) => o.error ?? o.rule.reason) }
+          : { effect: wouldEffect, rules: [], reasons: result.reasons };
       }
-    }
-    if (policy.mode === 'monitor' && result.effect !== 'allow') {
-      result.monitor = { effect: result.effect, rules: result.rules, reasons: result.reasons };
       result.effect = 'allow';
       result.rules = [];
       result.reasons = ['policy is in monitor mode'];
       delete result.approval;
+    } else if (mon) {
+      const would = strictest(effect, decided !== undefined, mon);
+      if (would.effect !== effect) {
+        result.monitor = {
+          effect: would.effect,
+          rules: would.outcomes.map((o) => o.rule.id),
+          reasons: would.outcomes.map((o) => o.error ?? o.rule.reason),
+        };
+      }
     }
     return finish(policy, t0, result);
   } catch (e) {

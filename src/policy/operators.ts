@@ -109,7 +109,8 @@ export function compileOperand(
     return build({ [scalarOp]: v }, c, sub, false);
   }
   if (Array.isArray(raw)) {
-    return build({ [scalarOp === 'glob' ? 'glob' : 'in']: raw }, c, sub, false);
+    const items = raw.map((x) => (typeof x === 'string' && x.startsWith('$$') ? x.slice(1) : x));
+    return build({ [scalarOp === 'glob' ? 'glob' : 'in']: items }, c, sub, false);
   }
   if (typeof raw === 'object' && raw !== null) {
     return build(raw as Record<string, unknown>, c, sub, true);
@@ -140,13 +141,14 @@ function build(
   const items = (k: string): Scalar[] => {
     const v = ops[k];
     let list: readonly unknown[];
-    if (typeof v === 'string' && v.startsWith('$') && !v.startsWith('$$')) list = c.list(v.slice(1), at(k));
+    // Shorthands were resolved by compileOperand; only operator objects written by the user hold `$` references.
+    if (explicit && typeof v === 'string' && v.startsWith('$') && !v.startsWith('$$')) list = c.list(v.slice(1), at(k));
     else if (Array.isArray(v)) list = v;
     else list = [v];
     const out: Scalar[] = [];
     list.forEach((x, i) => {
       if (!isScalar(x)) c.error(`expected a string, number or boolean`, Array.isArray(v) ? [...at(k), i] : at(k));
-      out.push(typeof x === 'string' ? (x.startsWith('$$') ? x.slice(1) : x) : x);
+      out.push(explicit && typeof x === 'string' && x.startsWith('$$') ? x.slice(1) : x);
     });
     return out;
   };
