@@ -127,31 +127,68 @@ export function checkAction(value: unknown, limits: ActionLimits = DEFAULT_ACTIO
   return problems;
 }
 
-/** Walks the value once, stopping at the first bound exceeded. */
+/**
+ * Walks the value once, stopping at the first bound exceeded. Recursion is
+ * bounded by maxDepth, and the path of a problem is only built on failure,
+ * so a valid action costs no allocation.
+ */
 function measure(root: unknown, limits: ActionLimits): string | undefined {
-  let bytes = 0;
-  const stack: Array<{ v: unknown; depth: number; path: string }> = [{ v: root, depth: 0, path: 'action' }];
-  while (stack.length > 0) {
-    const { v, depth, path } = stack.pop()!;
-    if (typeof v === 'string') bytes += v.length;
-    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) bytes += 8;
-    else if (typeof v === 'object') {
-      if (depth >= limits.maxDepth) return `${path}: nested deeper than ${limits.maxDepth} levels`;
+  const state = { bytes: 0, problem: '' };
+  const path: Array<string | number> = [];
+  if (walk(root, 0, limits, state, path)) return undefined;
+  const where = ['action', ...path.reverse()].map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return `${where}: ${state.problem}`;
+}
+
+/** Returns false on the first problem, pushing the failing path (innermost first) on unwind. */
+function walk(v: unknown, depth: number, limits: ActionLimits, st: { bytes: number; problem: string }, path: Array<string | number>): boolean {
+  switch (typeof v) {
+    case 'string':
+      st.bytes += v.length;
+      break;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      st.bytes += 8;
+      break;
+    case 'object': {
+      if (v === null) {
+        st.bytes += 8;
+        break;
+      }
+      if (depth >= limits.maxDepth) {
+        st.problem = `nested deeper than ${limits.maxDepth} levels`;
+        return false;
+      }
       if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: depth + 1, path: `${path}[${i}]` });
-        bytes += 2 + v.length;
+        st.bytes += 2 + v.length;
+        for (let i = 0; i < v.length; i++) {
+          if (!walk(v[i], depth + 1, limits, st, path)) {
+            path.push(i);
+            return false;
+          }
+        }
       } else {
-        for (const k of Object.keys(v as object)) {
-          bytes += k.length + 4;
-          stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, path: `${path}.${k}` });
+        for (const k in v) {
+          if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+          st.bytes += k.length + 4;
+          if (!walk((v as Record<string, unknown>)[k], depth + 1, limits, st, path)) {
+            path.push(k);
+            return false;
+          }
         }
       }
-    } else if (v !== undefined) {
-      return `${path}: unsupported value of type ${typeof v}`;
+      break;
     }
-    if (bytes > limits.maxBytes) return `${path}: action larger than ${limits.maxBytes} bytes`;
+    default:
+      st.problem = `unsupported value of type ${typeof v}`;
+      return false;
   }
-  return undefined;
+  if (st.bytes > limits.maxBytes) {
+    st.problem = `action larger than ${limits.maxBytes} bytes`;
+    return false;
+  }
+  return true;
 }
 
 function clip(s: string, n = 60): string {

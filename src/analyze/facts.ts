@@ -20,25 +20,25 @@ const UNSET = Symbol('unset');
 
 /** Per-decision lazy fact cache. */
 export class LazyFacts implements FactSource {
-  private readonly cache = new Map<string, unknown>();
+  private cache: Map<string, unknown> | undefined;
   constructor(
     private readonly action: Action,
     private readonly analyzers: AnalyzerSet,
   ) {}
 
   get<T = unknown>(name: string): T {
-    const hit = this.cache.get(name) ?? UNSET;
+    const hit = this.cache?.get(name) ?? UNSET;
     if (hit !== UNSET) return hit as T;
     const analyzer = this.analyzers.get(name);
     if (!analyzer) throw new Error(`no analyzer named '${name}' is installed`);
     const value = analyzer.analyze(this.action);
-    this.cache.set(name, value);
+    (this.cache ??= new Map()).set(name, value);
     return value as T;
   }
 
   /** Facts computed so far (for audit and explain). */
   computed(): Record<string, unknown> {
-    return Object.fromEntries(this.cache);
+    return this.cache ? Object.fromEntries(this.cache) : {};
   }
 }
 

@@ -10,7 +10,7 @@ import { EFFECT_RANK, ACTION_KINDS } from '../action.ts';
 import { CompileIssue, PolicyError, formatPath, type PolicyIssue, type PolicyPath } from './errors.ts';
 import type { PolicySource } from './load.ts';
 import { policySchema, durationMs, type PolicyDoc, type RuleDoc } from './schema.ts';
-import { compileConditions, type BaseCtx, type CondGroup } from './conditions.ts';
+import { and, compileConditions, type BaseCtx, type CondGroup } from './conditions.ts';
 import { getSection } from './sections.ts';
 import { compileGlob } from './glob.ts';
 import './matchers/index.ts';
@@ -139,9 +139,15 @@ export function compilePolicy(sources: readonly PolicySource[]): CompiledPolicy 
       }
       if (r.enabled === false) return;
       try {
-        const when = compileConditions(r.when ?? {}, [...at, 'when'], base);
+        const full = compileConditions(r.when ?? {}, [...at, 'when'], base);
         const unless = r.unless ? compileConditions(r.unless, [...at, 'unless'], base) : undefined;
         const idx = indexOf(r, [...at, 'when']);
+        // Literal kind/tool conditions are guaranteed by the index lookup: the
+        // decision-time test skips them; explain still shows them.
+        const keys = Object.keys(r.when ?? {});
+        const guaranteed = (i: number) => (keys[i] === 'kind' && idx.kinds !== null) || (keys[i] === 'tool' && idx.tools !== null);
+        const rest = full.children.filter((_, i) => !guaranteed(i));
+        const when: CondGroup = rest.length === full.children.length ? full : { ...full, test: and(rest, full.where).test };
         const rule: CompiledRule = {
           id: r.id,
           effect: r.effect,

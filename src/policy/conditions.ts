@@ -27,7 +27,8 @@ export function compileConditions(raw: unknown, path: PolicyPath, base: BaseCtx)
   return and(children, path);
 }
 
-function and(children: Cond[], where: PolicyPath): CondGroup {
+/** Conjunction of conditions; `children` are kept whole for explain. */
+export function and(children: Cond[], where: PolicyPath): CondGroup {
   const describe = children.map((c) => c.describe).join(' and ') || 'always';
   if (children.length === 0) return { test: () => true, describe, where, children };
   if (children.length === 1) {

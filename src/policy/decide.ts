@@ -24,6 +24,7 @@ import { checkAction, DEFAULT_ACTION_LIMITS, type ActionLimits } from '../action
 import type { CompiledPolicy, CompiledRule } from './compile.ts';
 import type { EvalContext, FactSource, SessionView } from './matcher.ts';
 import { LazyFacts, NO_ANALYZERS } from '../analyze/facts.ts';
+import { norm } from './operators.ts';
 
 export interface DecideEnv {
   facts?: FactSource;
@@ -75,7 +76,9 @@ export function decide(policy: CompiledPolicy, action: Action, env: DecideEnv = 
       session: env.session,
       now: env.now ?? Date.now(),
     };
-    const cands = policy.candidates(action.kind, action.tool ?? '');
+    // Tool names are normalized as conditions normalize them, so a fullwidth
+    // or otherwise confusable spelling finds the same rules.
+    const cands = policy.candidates(action.kind, action.tool === undefined ? '' : norm(action.tool));
 
     // Enforced effect: deny > ask > allow > default. When a deny matches,
     // nothing else can change the outcome, so the rest is not evaluated.
@@ -144,7 +147,12 @@ export function decide(policy: CompiledPolicy, action: Action, env: DecideEnv = 
 }
 
 function finish(policy: CompiledPolicy, t0: number, d: Omit<Decision, 'policyDigest' | 'evalNs'>): Decision {
-  return { ...d, policyDigest: policy.digest, evalNs: Math.round((now() - t0) * 1e6) };
+  // A literal of fixed shape: spreading objects of varying shapes here cost more than the decision itself.
+  const out: Decision = { effect: d.effect, rules: d.rules, reasons: d.reasons, policyDigest: policy.digest, evalNs: Math.round((now() - t0) * 1e6) };
+  if (d.approval !== undefined) out.approval = d.approval;
+  if (d.monitor !== undefined) out.monitor = d.monitor;
+  if (d.errors !== undefined) out.errors = d.errors;
+  return out;
 }
 
 /** Strictest requirement among the deciding ask rules. */

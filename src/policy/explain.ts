@@ -11,6 +11,7 @@ import { decide, type DecideEnv } from './decide.ts';
 import { formatPath } from './errors.ts';
 import type { EvalContext } from './matcher.ts';
 import { LazyFacts, NO_ANALYZERS } from '../analyze/facts.ts';
+import { norm } from './operators.ts';
 
 export type RuleStatus = 'matched' | 'not-matched' | 'excepted' | 'error' | 'not-applicable';
 
@@ -36,7 +37,7 @@ export function explain(policy: CompiledPolicy, action: Action, env: DecideEnv =
   const facts = env.facts ?? new LazyFacts(action, NO_ANALYZERS);
   if (checkAction(action, env.limits).length > 0) return { decision, rules: [], facts: {} };
   const ctx: EvalContext = { action, facts, session: env.session, now: env.now ?? Date.now() };
-  const c = policy.candidates(action.kind, action.tool ?? '');
+  const c = policy.candidates(action.kind, action.tool === undefined ? '' : norm(action.tool));
   const candidates = new Set([...c.deny, ...c.ask, ...c.allow, ...c.monitor]);
   const rules = policy.rules.map((rule): RuleExplanation => {
     const base = { id: rule.id, effect: rule.effect, mode: rule.mode, where: rule.where };

@@ -125,3 +125,9 @@ test('a matcher that throws at decision time denies (fail closed)', () => {
   assert.equal(d.effect, 'deny');
   assert.match(d.reasons.join(' '), /boom/);
 });
+
+test('confusable tool names find the same rules as their NFKC form', () => {
+  const p = objPolicy({ version: 1, default: 'allow', rules: [rule('no-rm', 'deny', { tool: 'rm' })] });
+  assert.equal(run(p, { kind: 'tool', tool: 'ｒｍ' }).effect, 'deny');
+  assert.equal(run(p, { kind: 'tool', tool: 'rm' }).effect, 'deny');
+});

@@ -61,7 +61,8 @@ function reference(policy: CompiledPolicy, action: Action): { effect: Effect; ru
   const hit: Record<Effect, string[]> = { deny: [], ask: [], allow: [] };
   for (const r of policy.rules) {
     if (r.mode === 'monitor') continue;
-    if (r.when.test(ctx) && !(r.unless && r.unless.test(ctx))) hit[r.effect].push(r.id);
+    // Every member of `when`, including the kind/tool conditions the index guarantees.
+    if (r.when.children.every((c) => c.test(ctx)) && !(r.unless && r.unless.test(ctx))) hit[r.effect].push(r.id);
   }
   for (const e of ['deny', 'ask', 'allow'] as const) if (hit[e].length) return { effect: e, rules: hit[e] };
   return { effect: policy.default, rules: [] };
