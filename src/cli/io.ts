@@ -39,3 +39,8 @@ export async function readAction(arg: string | undefined): Promise<Action> {
     throw new Error(`action from ${where} is not valid JSON: ${(e as Error).message}`);
   }
 }
+
+/** Commander argument parser for repeatable options: `-p a.yaml -p b.yaml`. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import { createFirewall } from '../../firewall.ts';
 import { PolicyError } from '../../policy/errors.ts';
-import { readAction } from '../io.ts';
+import { collect, readAction } from '../io.ts';
 import { exitFor, fail } from '../exit.ts';
 
 export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('decide one action (JSON as argument, "-" or nothing for stdin, @file for a file); exit 0 allow, 1 deny, 2 ask, 3 error')
-    .requiredOption('-p, --policy <path...>', 'policy file(s) or directory')
+    .requiredOption('-p, --policy <path>', 'policy file or directory (repeat to compose a bundle)', collect)
     .option('--json', 'print the decision as JSON')
     .option('--now <iso>', 'decision time (default: now)')
     .argument('[action]', 'action JSON, "-" for stdin, @file')

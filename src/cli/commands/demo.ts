@@ -6,6 +6,7 @@ import { createFirewall } from '../../firewall.ts';
 import type { Action } from '../../action.ts';
 import { defaultPolicyPath } from '../paths.ts';
 import { fail } from '../exit.ts';
+import { collect } from '../io.ts';
 
 interface Step {
   say: string;
@@ -32,7 +33,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('replay a scripted rogue agent through the firewall and show what is blocked and why')
-    .option('-p, --policy <path...>', 'policy file(s) (default: the coding-agent template)')
+    .option('-p, --policy <path>', 'policy file or directory, repeatable (default: the coding-agent template)', collect)
     .action(async (opts: { policy?: string[] }) => {
       try {
         const policy = opts.policy ?? defaultPolicyPath();

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { createFirewall } from '../../firewall.ts';
 import { PolicyError } from '../../policy/errors.ts';
-import { readAction } from '../io.ts';
+import { collect, readAction } from '../io.ts';
 import { exitFor, fail } from '../exit.ts';
 
 const MARK = { matched: '✔', 'not-matched': '·', excepted: '↷', error: '✖', 'not-applicable': ' ' } as const;
@@ -11,7 +11,7 @@ export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description('show the decision, which rules matched and why the others did not')
-    .requiredOption('-p, --policy <path...>', 'policy file(s) or directory')
+    .requiredOption('-p, --policy <path>', 'policy file or directory (repeat to compose a bundle)', collect)
     .option('--json', 'print the explanation as JSON')
     .option('--all', 'also list rules that do not apply to this kind/tool')
     .option('--now <iso>', 'decision time (default: now)')
