@@ -22,6 +22,8 @@ export interface StoreOptions {
   /** How long a writer waits for another process's write lock, in ms. */
   busyTimeoutMs?: number;
   readonly?: boolean;
+  /** Refuse to create a new database (commands that only read or answer). */
+  mustExist?: boolean;
 }
 
 export interface Store {
@@ -34,7 +36,7 @@ export interface Store {
 export function openStore(opts: StoreOptions = {}): Store {
   const dataDir = opts.file ? dirname(opts.file) : ensureDataDir(opts.dataDir);
   const file = opts.file ?? join(dataDir, DB_FILE);
-  if (opts.readonly && !existsSync(file)) {
+  if ((opts.readonly || opts.mustExist) && !existsSync(file)) {
     throw new StoreError(`no AgentWall database at ${file} (use --data-dir or $AGENTWALL_HOME to point at the data directory)`, file, 'ENOENT');
   }
   let db: Db;
