@@ -3,9 +3,10 @@
 // async; analysis itself is synchronous.
 
 import type { Analyzer, AnalyzerSet } from './facts.ts';
+import { loadShell, loadPath, loadUrl, loadSql } from './builtin.ts';
 
 /** Each entry loads one analyzer; add new analyzers here. */
-const BUILTIN: Array<() => Promise<Analyzer>> = [];
+const BUILTIN: Array<() => Promise<Analyzer>> = [loadShell, loadPath, loadUrl, loadSql];
 
 export async function loadBuiltinAnalyzers(): Promise<AnalyzerSet> {
   const list = await Promise.all(BUILTIN.map((load) => load()));

@@ -1,0 +1,982 @@
+// The shell analyzer proper: walks a bash syntax tree and records every
+// command that would run, recursing through wrappers (sudo, env, timeout,
+// xargs, find -exec, ...), nested scripts (bash -c, eval, su -c, heredocs and
+// here-strings fed to a shell), substitutions and pipelines. What cannot be
+// resolved statically is recorded as a reason, never guessed away: a policy
+// can deny or ask on `unresolved`. Analysis never throws; parse failures are
+// facts (`unparseable`).
+
+import type { Node } from 'web-tree-sitter';
+import type { BashParser } from './parser.ts';
+import type { ShellCommand, ShellFacts, UnresolvedReason } from './types.ts';
+import { braceExpand, evalWord, type Word, type WordEnv } from './words.ts';
+import {
+  COPIERS, DELETERS, DOWNLOADERS, FLAG_NAMES, GENERIC_FLAG_NAMES, HOST_POSITIONAL, INTERPRETERS, NETWORK, POSITIONAL_CODE,
+  READERS, SHELLS, VALUE_OPTS, WRAPPERS, WRITERS, isDecoder, readsCodeFromStdin, type PathAccess,
+} from './programs.ts';
+
+export interface ShellLimits {
+  /** Longest command line parsed, in characters. */
+  maxChars: number;
+  /** Deepest nesting of scripts inside scripts (bash -c 'bash -c …'). */
+  maxScriptDepth: number;
+  /** Deepest syntax-tree nesting walked. */
+  maxNodeDepth: number;
+  /** Most commands recorded. */
+  maxCommands: number;
+}
+
+export const DEFAULT_SHELL_LIMITS: ShellLimits = { maxChars: 256 * 1024, maxScriptDepth: 8, maxNodeDepth: 256, maxCommands: 2000 };
+
+export function emptyFacts(present: boolean): ShellFacts {
+  return {
+    present, commands: [], programs: [], paths: [], hosts: [], unparseable: false, unresolved: false, reasons: [],
+    codeExecution: false, spawnsShell: false, pipeToShell: false, downloadExec: false, devTcp: false, network: false,
+    background: false, substitution: false,
+  };
+}
+
+/** Analyzes one command line. Never throws. */
+export function analyzeShell(text: string, parser: BashParser, limits: ShellLimits = DEFAULT_SHELL_LIMITS): ShellFacts {
+  const w = new Walker(parser, limits);
+  try {
+    w.script(text, [], 0);
+  } catch (e) {
+    // A bug or an exhausted stack must not become an allow.
+    w.reason(e instanceof RangeError ? 'too-deep' : 'parse-error', true);
+  }
+  return w.finish();
+}
+
+const basename = (p: string): string => {
+  const i = p.lastIndexOf('/');
+  return i === -1 ? p : p.slice(i + 1);
+};
+
+/** A piped stage's stdin: where it came from, for pipe-into-shell detection. */
+interface Stdin {
+  /** Static text when the upstream is a plain echo/printf (or a here-string/heredoc). */
+  text?: string;
+  download: boolean;
+  decoded: boolean;
+}
+
+type Redirect = { op: string; target: Word; fd?: string };
+
+/** Stdin provided by a heredoc or here-string, and the rest of the line tree-sitter nests inside a heredoc node. */
+interface Fed extends Stdin {
+  rest?: Node[];
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+class Walker {
+  readonly f: ShellFacts = emptyFacts(true);
+  private readonly reasons = new Set<UnresolvedReason>();
+  private readonly vars = new Map<string, string>();
+  private readonly programs = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly parser: BashParser,
+    private readonly limits: ShellLimits,
+  ) {}
+
+  reason(r: UnresolvedReason, unparseable = false): void {
+    this.reasons.add(r);
+    if (unparseable) this.f.unparseable = true;
+  }
+
+  finish(): ShellFacts {
+    const seen = new Set<string>();
+    this.f.paths = this.f.paths.filter((p) => {
+      const k = `${p.access}\u0000${p.raw}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    this.f.reasons = [...this.reasons];
+    this.f.unresolved = this.reasons.size > 0;
+    this.f.programs = [...this.programs];
+    return this.f;
+  }
+
+  /** Parses and walks a script (the action's command, or text found inside it). */
+  script(text: string, via: string[], depth: number, stdin?: Stdin): void {
+    if (depth > this.limits.maxScriptDepth) return this.reason('too-deep', true);
+    if (text.length > this.limits.maxChars) return this.reason('too-large', true);
+    if (text.includes('\u0000')) {
+      this.reason('nul-byte', true);
+      text = text.replaceAll('\u0000', '');
+    }
+    if (LONE_SURROGATE.test(text)) {
+      this.reason('invalid-unicode', true);
+      text = text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+    }
+    const tree = this.parser.parse(text);
+    if (!tree) return this.reason('too-large', true);
+    try {
+      const root = tree.rootNode;
+      if (root.hasError) this.reason('parse-error', true);
+      this.walk(root, via, depth, 0, false, stdin);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Generic walk: statements, lists, loops, functions, subshells. */
+  private walk(n: Node, via: string[], depth: number, nd: number, bg: boolean, stdin?: Stdin): ShellCommand[] {
+    if (this.stopped) return [];
+    if (nd > this.limits.maxNodeDepth) {
+      this.reason('too-deep', true);
+      this.stopped = true;
+      return [];
+    }
+    switch (n.type) {
+      case 'command':
+        return this.command(n, [], via, depth, nd, bg, stdin);
+      case 'redirected_statement':
+        return this.redirected(n, via, depth, nd, bg, stdin);
+      case 'pipeline':
+        return this.pipeline(n, via, depth, nd, bg);
+      case 'variable_assignment':
+        this.assignment(n, depth, nd, true);
+        return [];
+      case 'comment':
+        return [];
+      case 'ERROR':
+        this.reason('parse-error', true);
+        break;
+      case 'declaration_command':
+      case 'unset_command':
+        this.declaration(n, via, depth, nd);
+        return [];
+      case 'command_substitution':
+      case 'process_substitution':
+        this.substitute(n, via, depth, nd);
+        return [];
+      case 'function_definition':
+      case 'subshell':
+      case 'compound_statement':
+        break;
+    }
+    if (n.isMissing) this.reason('parse-error', true);
+    const out: ShellCommand[] = [];
+    const kids = n.children;
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i];
+      if (!c) continue;
+      if (!c.isNamed) {
+        if (c.type === '&' ) this.markBackground(out);
+        continue;
+      }
+      // `a & b`: the `&` token follows the backgrounded statement.
+      const next = kids[i + 1];
+      const background = bg || next?.type === '&';
+      if (c.type === 'command' || c.type === 'redirected_statement' || c.type === 'pipeline' || c.type === 'subshell' || c.type === 'compound_statement' || c.type === 'list' || c.type === 'negated_command') {
+        out.push(...this.walk(c, via, depth, nd + 1, background, stdin));
+      } else {
+        this.walk(c, via, depth, nd + 1, background, stdin);
+      }
+    }
+    return out;
+  }
+
+  private markBackground(cmds: ShellCommand[]): void {
+    if (cmds.length === 0) return;
+    this.f.background = true;
+  }
+
+  private declaration(n: Node, via: string[], depth: number, nd: number): void {
+    // export/declare/local/readonly/unset: assignments whose values may hold substitutions.
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'variable_assignment') this.assignment(c, depth, nd, true);
+      else this.words([c], via, depth, nd);
+    }
+  }
+
+  private assignment(n: Node, depth: number, nd: number, statement: boolean): { name: string; value: Word | undefined } {
+    const name = n.childForFieldName('name')?.text ?? '';
+    const valueNode = n.childForFieldName('value');
+    const value = valueNode ? this.word(valueNode, [], depth, nd) : undefined;
+    if (statement && value && !value.dynamic && /^[A-Za-z_]\w*$/.test(name)) this.vars.set(name, value.text);
+    return { name, value };
+  }
+
+  private wordEnv(via: string[], depth: number, nd: number): WordEnv {
+    return {
+      substitute: (node) => this.substitute(node, via, depth, nd),
+      variable: (name) => this.vars.get(name),
+    };
+  }
+
+  private word(n: Node, via: string[], depth: number, nd: number): Word {
+    return evalWord(n, this.wordEnv(via, depth, nd));
+  }
+
+  private words(nodes: Node[], via: string[], depth: number, nd: number): Word[] {
+    return nodes.map((n) => this.word(n, via, depth, nd));
+  }
+
+  /** Analyzes a $(…), `…` or <(…): its commands run too. Returns its output when that is statically known. */
+  substitute(n: Node, via: string[], depth: number, nd: number): string | undefined {
+    this.f.substitution = true;
+    const cmds: ShellCommand[] = [];
+    for (const c of n.namedChildren) if (c) cmds.push(...this.walk(c, [...via, n.type === 'process_substitution' ? '<()' : '$()'], depth, nd + 1, false));
+    // $(echo rm) and $(printf rm): the output is known.
+    if (cmds.length === 1) {
+      const c = cmds[0]!;
+      if ((c.name === 'echo' || c.name === 'printf') && !c.dynamicArgs) return c.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ');
+    }
+    return undefined;
+  }
+
+  private redirected(n: Node, via: string[], depth: number, nd: number, bg: boolean, stdin?: Stdin): ShellCommand[] {
+    const body = n.childForFieldName('body');
+    const redirects: Redirect[] = [];
+    let heredoc: Fed | undefined;
+    for (const r of n.childrenForFieldName('redirect')) {
+      if (!r) continue;
+      const h = this.redirect(r, redirects, via, depth, nd);
+      if (h) heredoc = h;
+    }
+    this.applyRedirects(redirects);
+    if (!body) return [];
+    const fed = heredoc ? { text: heredoc.text, download: false, decoded: false } : stdin;
+    const cmds = body.type === 'command' ? this.command(body, redirects, via, depth, nd + 1, bg, fed) : this.walk(body, via, depth, nd + 1, bg, fed);
+    return this.continuation(heredoc, cmds, via, depth, nd, bg);
+  }
+
+  /** `cat <<EOF | sh`: tree-sitter nests `| sh` inside the heredoc node; the heredoc-fed command is its first stage. */
+  private continuation(heredoc: Fed | undefined, cmds: ShellCommand[], via: string[], depth: number, nd: number, bg: boolean): ShellCommand[] {
+    if (!heredoc?.rest) return cmds;
+    const out = [...cmds];
+    const last = cmds[cmds.length - 1];
+    const passesThrough = last !== undefined && (last.name === 'cat' || last.name === 'tee') && last.positionals.length === 0;
+    for (const r of heredoc.rest) {
+      if (r.type === 'pipeline') {
+        const stages = r.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+        out.push(...this.stages(stages, via, depth, nd + 1, bg, { cmds, ...(passesThrough ? { text: heredoc.text } : {}) }));
+      } else out.push(...this.walk(r, via, depth, nd + 1, bg));
+    }
+    return out;
+  }
+
+  /** Records one redirect; returns the stdin it provides when it is a heredoc or here-string. */
+  private redirect(r: Node, out: Redirect[], via: string[], depth: number, nd: number): Fed | undefined {
+    if (r.type === 'heredoc_redirect') {
+      let body = '';
+      const rest: Node[] = [];
+      for (const c of r.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'heredoc_start' || c.type === 'heredoc_end' || c.type === 'heredoc_content') continue;
+        if (c.type === 'heredoc_body') {
+          body = c.text;
+          // Unquoted heredocs expand substitutions when the heredoc is read.
+          for (const s of c.namedChildren) if (s && (s.type === 'command_substitution' || s.type === 'expansion')) this.word(s, via, depth, nd);
+        } else if (c.type === 'file_redirect') this.redirect(c, out, via, depth, nd);
+        else rest.push(c);
+      }
+      return { text: body, download: false, decoded: false, ...(rest.length ? { rest } : {}) };
+    }
+    if (r.type === 'herestring_redirect') {
+      const target = r.namedChildren.find((c) => c && c.type !== 'file_descriptor');
+      if (!target) return undefined;
+      const w = this.word(target, via, depth, nd);
+      return w.dynamic ? { download: false, decoded: false } : { text: w.text, download: false, decoded: false };
+    }
+    const dest = r.childForFieldName('destination') ?? r.namedChildren.find((c) => c && c.type !== 'file_descriptor');
+    if (!dest) return undefined;
+    const fd = r.childForFieldName('descriptor')?.text;
+    const op = r.text.slice(fd ? fd.length : 0, dest.startIndex - r.startIndex).trim();
+    out.push({ op, target: this.word(dest, via, depth, nd), ...(fd ? { fd } : {}) });
+    return undefined;
+  }
+
+  private applyRedirects(redirects: Redirect[]): void {
+    for (const r of redirects) {
+      const t = r.target.text;
+      // >&2, 2>&1, <&0: descriptor duplication, not a file.
+      if ((r.op === '>&' || r.op === '<&' || r.op === '&>' || r.op === '>&-') && /^(\d+|-)$/.test(t)) continue;
+      if (/^\d+$/.test(t) && (r.op.endsWith('&'))) continue;
+      const access: PathAccess = r.op.includes('>') ? 'write' : 'read';
+      this.path(t, access, 'redirect');
+    }
+  }
+
+  private pipeline(n: Node, via: string[], depth: number, nd: number, bg: boolean): ShellCommand[] {
+    const stages = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    return this.stages(stages, via, depth, nd, bg);
+  }
+
+  /** Pipeline stages; `first` is an already-walked first stage (a heredoc-fed command whose pipe continues inside the heredoc node). */
+  private stages(stages: Node[], via: string[], depth: number, nd: number, bg: boolean, first?: { cmds: ShellCommand[]; text?: string }): ShellCommand[] {
+    const all: ShellCommand[] = [];
+    let upstream: ShellCommand[] = first?.cmds ?? [];
+    let upText: string | undefined = first?.text;
+    let upDynamic = first ? first.text === undefined : false;
+    for (let i = 0; i < stages.length; i++) {
+      const stage = stages[i]!;
+      const piped = first !== undefined || i > 0;
+      const stdin: Stdin | undefined = !piped
+        ? undefined
+        : {
+            download: upstream.some((c) => DOWNLOADERS.has(c.name)),
+            decoded: upstream.some((c) => isDecoder(c.name, c.argv)),
+            ...(upText !== undefined && !upDynamic ? { text: upText } : {}),
+          };
+      const cmds = this.walk(stage, via, depth, nd + 1, bg, stdin);
+      all.push(...cmds);
+      // What this stage would print, when it is a static echo/printf.
+      const only = cmds.length === 1 ? cmds[0]! : undefined;
+      upText = only && (only.name === 'echo' || only.name === 'printf') ? only.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ') : undefined;
+      upDynamic = only ? only.dynamicArgs || isDecoder(only.name, only.argv) : true;
+      upstream = [...upstream, ...cmds];
+    }
+    return all;
+  }
+
+  /** A simple command: assignments, name, arguments, redirects. */
+  private command(n: Node, outer: Redirect[], via: string[], depth: number, nd: number, bg: boolean, stdin?: Stdin): ShellCommand[] {
+    const argNodes: Node[] = [];
+    const redirects: Redirect[] = [...outer];
+    const assigns: Array<{ name: string; value: Word | undefined }> = [];
+    let heredoc: Fed | undefined;
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      switch (c.type) {
+        case 'variable_assignment':
+          assigns.push(this.assignment(c, depth, nd, false));
+          break;
+        case 'file_redirect':
+        case 'heredoc_redirect':
+        case 'herestring_redirect': {
+          const h = this.redirect(c, redirects, via, depth, nd);
+          if (h) heredoc = h;
+          break;
+        }
+        default:
+          argNodes.push(c);
+      }
+    }
+    if (outer.length === 0) this.applyRedirects(redirects);
+    else this.applyRedirects(redirects.slice(outer.length));
+    for (const r of redirects) if (r.op === '<' && !r.target.dynamic) stdin ??= { download: false, decoded: false };
+    const words = this.words(argNodes, via, depth, nd);
+    // Assignment values can smuggle commands: LESSOPEN='/bin/sh …' less, VISUAL=…, PAGER=…
+    for (const a of assigns) if (a.value) this.scanEmbedded(a.value.text, a.name);
+    if (words.length === 0) {
+      for (const a of assigns) if (a.value && !a.value.dynamic && /^[A-Za-z_]\w*$/.test(a.name)) this.vars.set(a.name, a.value.text);
+      return [];
+    }
+    const argv = expandWords(words);
+    const dyn = argv.map((x) => x.dynamic);
+    const fed = heredoc ? { text: heredoc.text, download: false, decoded: false } : stdin;
+    const cmd = this.run(argv.map((x) => x.text), dyn, words[0]!, via, depth, nd, bg, fed);
+    return this.continuation(heredoc, cmd ? [cmd] : [], via, depth, nd, bg);
+  }
+
+  /**
+   * Records a command given its argv and unwraps wrappers. Returns the innermost
+   * command (the one whose stdin a pipeline feeds).
+   */
+  private run(argv: string[], dyn: boolean[], first: Word | undefined, via: string[], depth: number, nd: number, bg: boolean, stdin?: Stdin): ShellCommand | undefined {
+    let innermost: ShellCommand | undefined;
+    let chain = via;
+    let nameWord = first;
+    for (let guard = 0; guard < 32 && argv.length > 0; guard++) {
+      if (this.f.commands.length >= this.limits.maxCommands) {
+        this.reason('too-many-commands');
+        this.stopped = true;
+        return innermost;
+      }
+      const program = argv[0]!;
+      const name = basename(program);
+      const dynamicName = dyn[0] === true || (nameWord !== undefined && (nameWord.dynamic || nameWord.glob));
+      if (dynamicName) this.reason('dynamic-command-name');
+      if (nameWord?.glob || (!dyn[0] && /[*?[]/.test(program) && nameWord === undefined)) this.reason('glob-command-name');
+      if (nameWord?.fields) this.reason('ifs-expansion');
+      const cmd = this.record(program, name, argv, dyn, chain, dynamicName, bg);
+      innermost = cmd;
+      const next = this.unwrap(cmd, dyn, chain, depth, nd, stdin);
+      if (!next) break;
+      argv = next.argv;
+      dyn = next.dyn;
+      chain = [...chain, next.via];
+      nameWord = undefined;
+      if (next.dyn[0]) this.reason('dynamic-command-name');
+    }
+    return innermost;
+  }
+
+  private record(program: string, name: string, argv: string[], dyn: boolean[], via: string[], dynamicName: boolean, bg: boolean): ShellCommand {
+    const { flags, positionals } = parseFlags(name, argv);
+    const cmd: ShellCommand = {
+      program, name, argv, flags, positionals,
+      subcommand: positionals.length > 1 ? [positionals[0]!, `${positionals[0]} ${positionals[1]}`] : positionals.slice(0, 1),
+      via, dynamicName, dynamicArgs: dyn.slice(1).some(Boolean), codeExecution: false, spawnsShell: false, background: bg,
+    };
+    if (bg) this.f.background = true;
+    this.f.commands.push(cmd);
+    this.programs.add(name);
+    this.touches(cmd);
+    return cmd;
+  }
+
+  /** Paths and hosts a command touches, and shell references hidden in its arguments. */
+  private touches(cmd: ShellCommand): void {
+    const { name, positionals } = cmd;
+    // Wrappers and shells: what they run is recorded (and scanned) as its own command.
+    if (SHELLS.has(name) || WRAPPERS.has(name) || name === 'eval') return;
+    let argv = cmd.argv;
+    if (name === 'find') {
+      // Only the roots are paths; the expression is handled by findExec.
+      const e = argv.findIndex((a, i) => i > 0 && (a.startsWith('-') || a === '!' || a === '('));
+      if (e !== -1) argv = argv.slice(0, e);
+    }
+    if (NETWORK.has(name) && !(name === 'git' && !GIT_NETWORK.has(positionals[0] ?? ''))) this.f.network ||= DOWNLOADERS.has(name) || HOST_POSITIONAL.has(name);
+    const access = accessOf(name, cmd);
+    const lastPos = positionals[positionals.length - 1];
+    const quiet = name === 'echo' || name === 'printf' || name === ':' || name === 'true';
+    let hostTaken = false;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i]!;
+      const isPositional = positionals.includes(a) && !a.startsWith('-');
+      // key=value and --opt=value carry paths and URLs too (dd of=…, --output=…).
+      const eq = a.indexOf('=');
+      const value = eq > 0 && /^-{0,2}[A-Za-z][\w.-]*$/.test(a.slice(0, eq)) ? a.slice(eq + 1) : a;
+      const url = urlOf(value);
+      if (url) {
+        this.host(url.host, name, url.port, url.scheme, value);
+        if (url.scheme === 'file') this.path(url.path, 'read', name);
+        continue;
+      }
+      if (isPositional && NETWORK.has(name)) {
+        const remote = remoteSpec(a);
+        if (remote) {
+          this.host(remote, name);
+          continue;
+        }
+        if (!hostTaken && HOST_POSITIONAL.has(name) && looksLikeHost(a) && a !== positionals.find((p) => /^\d+$/.test(p))) {
+          hostTaken = true;
+          this.host(a.replace(/^[^@]*@/, ''), name);
+          continue;
+        }
+        if ((name === 'curl' || name === 'wget') && looksLikeHost(a.split('/')[0]!)) {
+          const u = urlOf(`http://${a}`);
+          if (u) this.host(u.host, name, u.port, undefined, a);
+          continue;
+        }
+      }
+      if (name === 'socat') for (const h of socatHosts(a)) this.host(h.host, name, h.port);
+      if (value.startsWith('/dev/tcp/') || value.startsWith('/dev/udp/')) {
+        this.devTcp(value, name);
+        continue;
+      }
+      if (quiet) continue;
+      if (isPathLike(value)) {
+        let acc: PathAccess = access;
+        if (COPIERS.has(name) && a !== value) acc = 'touch';
+        else if (COPIERS.has(name)) acc = a === lastPos ? 'write' : name === 'mv' ? 'delete' : 'read';
+        else if (name === 'dd') acc = a.startsWith('of=') ? 'write' : a.startsWith('if=') ? 'read' : 'touch';
+        else if (!isPositional && a === value) acc = 'touch';
+        this.path(value, acc, name);
+      } else {
+        // Paths inside a larger argument: vim -c ':redir! >/path', LESSOPEN='cat /etc/x'.
+        for (const p of embeddedPaths(value)) this.path(p, 'touch', name);
+      }
+      if (!quiet) this.scanEmbedded(a, name, cmd);
+    }
+  }
+
+  /** A shell named inside an argument (exec=/bin/sh, ';sh 0<&2', system("/bin/sh")) means a shell is spawned. */
+  private scanEmbedded(text: string, by: string, cmd?: ShellCommand): void {
+    if (mentionsShell(text)) {
+      this.f.spawnsShell = true;
+      if (cmd) cmd.spawnsShell = true;
+    }
+    if (cmd === undefined) {
+      for (const p of embeddedPaths(text)) this.path(p, 'touch', by);
+      const u = urlOf(text);
+      if (u) this.host(u.host, by, u.port, u.scheme, text);
+    }
+    if (text.includes('/dev/tcp/') || text.includes('/dev/udp/')) {
+      const m = /\/dev\/(?:tcp|udp)\/[^\s'"`;|&<>)]+/.exec(text);
+      if (m) this.devTcp(m[0], by);
+    }
+  }
+
+  private devTcp(p: string, by: string): void {
+    this.f.devTcp = true;
+    this.f.network = true;
+    const [, , , host, port] = p.split('/');
+    if (host) this.host(host, by, port && /^\d+$/.test(port) ? Number(port) : undefined);
+  }
+
+  private path(raw: string, access: PathAccess, by: string): void {
+    if (raw === '' || raw === '-' || this.f.paths.length > 4096) return;
+    if (raw.startsWith('/dev/tcp/') || raw.startsWith('/dev/udp/')) return this.devTcp(raw, by);
+    if (raw === '/dev/null' || raw === '/dev/stdout' || raw === '/dev/stderr' || raw === '/dev/stdin' || raw.startsWith('/dev/fd/')) return;
+    this.f.paths.push({ raw, access, by });
+  }
+
+  private host(host: string, by: string, port?: number, scheme?: string, url?: string): void {
+    if (!host || this.f.hosts.length > 1024) return;
+    this.f.network = true;
+    this.f.hosts.push({ host, by, ...(port !== undefined ? { port } : {}), ...(scheme ? { scheme } : {}), ...(url ? { url } : {}) });
+  }
+
+  /** Shells, interpreters and wrappers: records what they run, returns the wrapped command to record next. */
+  private unwrap(cmd: ShellCommand, dyn: boolean[], via: string[], depth: number, nd: number, stdin?: Stdin): { argv: string[]; dyn: boolean[]; via: string } | undefined {
+    const { name, argv } = cmd;
+    if (SHELLS.has(name) || (name === 'busybox' && argv[1] !== undefined && SHELLS.has(argv[1]))) {
+      const args = name === 'busybox' ? argv.slice(1) : argv;
+      this.shell(cmd, args, dyn, via, depth, stdin);
+      return undefined;
+    }
+    if (name === 'eval') {
+      if (dyn.slice(1).some(Boolean)) this.reason('dynamic-eval');
+      cmd.codeExecution = true;
+      this.script(argv.slice(1).join(' '), [...via, 'eval'], depth + 1);
+      return undefined;
+    }
+    if ((name === 'source' || name === '.') && argv[1]) {
+      this.path(argv[1], 'exec', name);
+      return undefined;
+    }
+    if (name === 'alias') {
+      for (const a of argv.slice(1)) {
+        const eq = a.indexOf('=');
+        if (eq > 0) this.script(a.slice(eq + 1), [...via, 'alias'], depth + 1);
+      }
+      return undefined;
+    }
+    if (INTERPRETERS.has(name) || /^python\d(\.\d+)?$/.test(name)) {
+      this.interpreter(cmd, stdin);
+      return undefined;
+    }
+    if (name === 'find') return this.findExec(cmd, dyn, via, depth, nd);
+    if (name === 'tar') this.tarCommands(cmd, via, depth);
+    const spec = WRAPPERS.get(name);
+    if (!spec) return undefined;
+    return this.wrapper(cmd, spec, dyn, via, depth);
+  }
+
+  private shell(cmd: ShellCommand, args: string[], dyn: boolean[], via: string[], depth: number, stdin?: Stdin): void {
+    let script: string | undefined;
+    let scriptDynamic = false;
+    let file: string | undefined;
+    let interactive = false;
+    let readsStdin = false;
+    for (let i = 1; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '--') {
+        file = args[i + 1];
+        break;
+      }
+      if (/^-[A-Za-z]*c[A-Za-z]*$/.test(a)) {
+        script = args[i + 1] ?? '';
+        scriptDynamic = dyn[i + 1 + (args === cmd.argv ? 0 : 1)] === true;
+        break;
+      }
+      if (a === '-o' || a === '+o' || a === '-O' || a === '+O') {
+        i++;
+        continue;
+      }
+      if (/^[-+][A-Za-z]+$/.test(a)) {
+        if (a.includes('i')) interactive = true;
+        if (a.includes('s')) readsStdin = true;
+        continue;
+      }
+      if (a.startsWith('--')) continue;
+      file = a;
+      break;
+    }
+    if (script !== undefined) {
+      if (scriptDynamic) this.reason('dynamic-shell-script');
+      this.script(script, [...via, `${cmd.name} -c`], depth + 1);
+      return;
+    }
+    if (file !== undefined) {
+      this.path(file, 'exec', cmd.name);
+      return;
+    }
+    if (stdin) {
+      this.pipedCode(stdin, cmd, via, depth);
+      if (!interactive) return;
+    }
+    readsStdin = readsStdin || !stdin;
+    cmd.spawnsShell = true;
+    this.f.spawnsShell = true;
+  }
+
+  /** Code arriving on stdin of a shell or interpreter. */
+  private pipedCode(stdin: Stdin, cmd: ShellCommand, via: string[], depth: number): void {
+    this.f.pipeToShell = true;
+    cmd.codeExecution = true;
+    this.f.codeExecution ||= !SHELLS.has(cmd.name);
+    if (stdin.download) {
+      this.f.downloadExec = true;
+      this.f.network = true;
+    }
+    if (stdin.decoded) this.reason('decoded-payload-to-shell');
+    if (stdin.text !== undefined && SHELLS.has(cmd.name)) this.script(stdin.text, [...via, `| ${cmd.name}`], depth + 1);
+    else if (stdin.text === undefined && !stdin.download && !stdin.decoded) this.reason('stdin-to-shell');
+    else if (stdin.text === undefined) this.reason('stdin-to-shell');
+  }
+
+  private interpreter(cmd: ShellCommand, stdin?: Stdin): void {
+    const codeFlags = INTERPRETERS.get(cmd.name) ?? ['-c'];
+    const args = cmd.argv;
+    let code: string | undefined;
+    for (let i = 1; i < args.length; i++) {
+      const a = args[i]!;
+      const attached = codeFlags.find((f) => f.length === 2 && a.startsWith(f) && a.length > 2 && f.startsWith('-') && !a.startsWith('--'));
+      if (codeFlags.includes(a)) {
+        code = args[i + 1] ?? '';
+        break;
+      }
+      // python -Bc 'code', perl -we 'code', perl -e'code'
+      if (/^-[A-Za-z]+$/.test(a) && codeFlags.some((f) => f.length === 2 && a.endsWith(f[1]!))) {
+        code = args[i + 1] ?? '';
+        break;
+      }
+      if (attached) {
+        code = a.slice(2);
+        break;
+      }
+      if (!a.startsWith('-')) {
+        if (POSITIONAL_CODE.has(cmd.name)) code = a;
+        else if (a !== '-') this.path(a, 'exec', cmd.name);
+        else if (stdin) this.pipedCode(stdin, cmd, cmd.via, 0);
+        break;
+      }
+    }
+    if (code === undefined && stdin && !args.slice(1).some((a) => !a.startsWith('-'))) {
+      this.pipedCode(stdin, cmd, cmd.via, 0);
+      return;
+    }
+    if (code === undefined) {
+      // A bare interpreter is an interactive REPL: as good as a shell.
+      if (args.length === 1 && !stdin) {
+        cmd.codeExecution = true;
+        this.f.codeExecution = true;
+      }
+      return;
+    }
+    cmd.codeExecution = true;
+    this.f.codeExecution = true;
+    if (mentionsShell(code) || /\b(system|exec|popen|spawn|execSync|spawnSync|pty\.spawn|subprocess|os\.exec\w*|Runtime\.getRuntime)\s*\(/.test(code) && mentionsShell(code, true)) {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+    }
+    for (const p of embeddedPaths(code)) this.path(p, 'touch', cmd.name);
+    const u = urlOf(code);
+    if (u) this.host(u.host, cmd.name, u.port, u.scheme);
+    if (/\bsocket\b|\bfsockopen\b|\bTCPSocket\b|\bnet\.connect\b|\bnet\.Socket\b|\bIO::Socket/.test(code)) this.f.network = true;
+  }
+
+  private findExec(cmd: ShellCommand, dyn: boolean[], via: string[], depth: number, nd: number): undefined {
+    const a = cmd.argv;
+    let roots = true;
+    const rootPaths: string[] = [];
+    for (let i = 1; i < a.length; i++) {
+      const w = a[i]!;
+      if (w.startsWith('-') || w === '!' || w === '(' || w === ')') roots = false;
+      if (roots) {
+        rootPaths.push(w);
+        continue;
+      }
+      if (w === '-delete') for (const r of rootPaths.length ? rootPaths : ['.']) this.path(r, 'delete', 'find');
+      if (w === '-fprintf' || w === '-fprint' || w === '-fprint0' || w === '-fls') {
+        if (a[i + 1]) this.path(a[i + 1]!, 'write', 'find');
+      }
+      if (w === '-exec' || w === '-execdir' || w === '-ok' || w === '-okdir') {
+        let j = i + 1;
+        while (j < a.length && a[j] !== ';' && a[j] !== '+') j++;
+        const inner = a.slice(i + 1, j);
+        if (inner.length > 0) {
+          // {} is each file found: an argument known only at run time.
+          this.run(inner, inner.map((x, k) => x.includes('{}') || dyn[i + 1 + k] === true), undefined, [...via, `find ${w}`], depth, nd, cmd.background);
+        }
+        i = j;
+      }
+    }
+    return undefined;
+  }
+
+  /** tar runs commands given to --to-command, --checkpoint-action=exec=, -I/--use-compress-program, --rsh-command. */
+  private tarCommands(cmd: ShellCommand, via: string[], depth: number): void {
+    const a = cmd.argv;
+    for (let i = 1; i < a.length; i++) {
+      const w = a[i]!;
+      const m = /^--(to-command|checkpoint-action|use-compress-program|rsh-command|info-script|new-volume-script)(?:=(.*))?$/.exec(w);
+      const short = w === '-I' || w === '-F';
+      if (!m && !short) continue;
+      let v = m?.[2] ?? a[i + 1] ?? '';
+      if (m?.[1] === 'checkpoint-action') {
+        if (!v.startsWith('exec=')) continue;
+        v = v.slice(5);
+      }
+      cmd.codeExecution = true;
+      this.script(v, [...via, 'tar'], depth + 1);
+    }
+  }
+
+  private wrapper(cmd: ShellCommand, spec: import('./programs.ts').WrapperSpec, dyn: boolean[], via: string[], depth: number): { argv: string[]; dyn: boolean[]; via: string } | undefined {
+    const a = cmd.argv;
+    let i = 1;
+    let fixed = spec.fixed ?? 0;
+    for (; i < a.length; i++) {
+      const w = a[i]!;
+      if (w === '--') {
+        i++;
+        break;
+      }
+      if (cmd.name === 'env' && /^[A-Za-z_]\w*=/.test(w)) {
+        this.scanEmbedded(w.slice(w.indexOf('=') + 1), 'env');
+        continue;
+      }
+      if (w.startsWith('-') && w.length > 1) {
+        const [opt, attached] = w.startsWith('--') ? splitLong(w) : [w.slice(0, 2), w.length > 2 ? w.slice(2) : undefined];
+        const letters = w.startsWith('--') ? [w.slice(1).split('=')[0]!] : w.slice(1).split('');
+        if (spec.queryFlags && letters.some((l) => spec.queryFlags!.includes(l))) return undefined;
+        if (spec.shellFlags && letters.some((l) => spec.shellFlags!.includes(l))) {
+          cmd.spawnsShell = true;
+          this.f.spawnsShell = true;
+        }
+        if (spec.scriptOpts?.includes(opt)) {
+          const v = attached ?? a[++i] ?? '';
+          if (dyn[i]) this.reason('dynamic-shell-script');
+          this.script(v, [...via, `${cmd.name} ${opt}`], depth + 1);
+          return undefined;
+        }
+        if (spec.opts.includes(opt) && attached === undefined) i++;
+        continue;
+      }
+      if (cmd.name === 'busybox' || cmd.name === 'toybox') break;
+      if (fixed > 0) {
+        fixed--;
+        continue;
+      }
+      break;
+    }
+    if (cmd.name === 'su' || cmd.name === 'runuser' || cmd.name === 'script') {
+      // Without -c these start a login shell / a recorded shell.
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+      return undefined;
+    }
+    if (i >= a.length) {
+      if (cmd.name === 'sudo' && cmd.spawnsShell) return undefined;
+      if (cmd.name === 'xargs') return { argv: ['echo'], dyn: [false], via: 'xargs' };
+      return undefined;
+    }
+    const inner = a.slice(i);
+    const innerDyn = dyn.slice(i);
+    if (cmd.name === 'xargs') {
+      // xargs appends words read from stdin: unknown arguments.
+      return { argv: inner, dyn: [...innerDyn, true].slice(0, inner.length).map((d, k) => d || k === inner.length - 1), via: 'xargs' };
+    }
+    return { argv: inner, dyn: innerDyn, via: cmd.name };
+  }
+}
+
+const GIT_NETWORK: ReadonlySet<string> = new Set(['clone', 'fetch', 'pull', 'push', 'ls-remote', 'submodule', 'remote', 'archive', 'send-email', 'request-pull']);
+
+function splitLong(w: string): [string, string | undefined] {
+  const eq = w.indexOf('=');
+  return eq === -1 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
+}
+
+/** Applies IFS field splitting and brace expansion the way the shell would, before argv is built. */
+function expandWords(words: Word[]): Array<{ text: string; dynamic: boolean }> {
+  const out: Array<{ text: string; dynamic: boolean }> = [];
+  for (const w of words) {
+    if (w.fields) for (const f of w.fields) out.push({ text: f, dynamic: true });
+    else if (!w.dynamic && w.text.includes('{') && w.text.includes(',')) {
+      const b = braceExpand(w.text);
+      if (b) for (const x of b) out.push({ text: x, dynamic: false });
+      else out.push({ text: w.text, dynamic: w.dynamic || w.glob });
+    } else out.push({ text: w.text, dynamic: w.dynamic || w.glob });
+  }
+  return out;
+}
+
+/** Splits flags (any spelling) from positionals; knows which options take a value. */
+/** Programs whose options are words with one dash (find -name, openssl -in): never split into letters. */
+const SINGLE_DASH_LONG: ReadonlySet<string> = new Set(['find', 'openssl', 'java', 'terraform', 'ffmpeg', 'ffprobe', 'gcc', 'g++', 'clang', 'go', 'xdotool', 'convert', 'magick', 'qemu-system-x86_64', 'tofu']);
+
+export function parseFlags(name: string, argv: readonly string[]): { flags: string[]; positionals: string[] } {
+  const single = SINGLE_DASH_LONG.has(name);
+  const table = FLAG_NAMES.get(name) ?? GENERIC_FLAG_NAMES;
+  const valueOpts = VALUE_OPTS.get(name);
+  const flags = new Set<string>();
+  const positionals: string[] = [];
+  const canon = (k: string): string | undefined => {
+    const direct = table.get(k);
+    if (direct) return direct;
+    if (k.length >= 3) {
+      // GNU getopt accepts any unambiguous prefix of a long option (--rec for --recursive).
+      let found: string | undefined;
+      for (const [key, v] of table) {
+        if (key.length > 1 && key.startsWith(k)) {
+          if (found !== undefined && found !== v) return undefined;
+          found = v;
+        }
+      }
+      return found;
+    }
+    return undefined;
+  };
+  let endOfOpts = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (endOfOpts || a === '-' || !a.startsWith('-') || a.length === 1) {
+      positionals.push(a);
+      continue;
+    }
+    if (a === '--') {
+      endOfOpts = true;
+      continue;
+    }
+    if (a.startsWith('--')) {
+      const [opt, attached] = splitLong(a);
+      flags.add(opt);
+      const c = canon(opt.slice(2));
+      if (c) flags.add(c);
+      if (attached === undefined && valueOpts?.has(opt)) i++;
+      continue;
+    }
+    // Single-dash words: a cluster of letters (-rf), or a long option with one dash (find -delete, -chdir).
+    if (valueOpts?.has(a)) {
+      flags.add(a);
+      const c = canon(a.slice(1));
+      if (c) flags.add(c);
+      i++;
+      continue;
+    }
+    flags.add(a);
+    if (a.length > 2) {
+      const eq = a.indexOf('=');
+      const whole = table.get(a.slice(1, eq === -1 ? undefined : eq));
+      if (whole) flags.add(whole);
+    }
+    if (single) continue;
+    for (let k = 1; k < a.length; k++) {
+      const letter = a[k]!;
+      if (!/[A-Za-z0-9]/.test(letter)) break;
+      flags.add(`-${letter}`);
+      const c = table.get(letter);
+      if (c) flags.add(c);
+      if (valueOpts?.has(`-${letter}`)) {
+        if (k === a.length - 1) i++;
+        break;
+      }
+    }
+  }
+  return { flags: [...flags], positionals };
+}
+
+function accessOf(name: string, cmd: ShellCommand): PathAccess {
+  if (DELETERS.has(name)) return 'delete';
+  if (WRITERS.has(name)) return 'write';
+  if (name === 'sed' && cmd.flags.includes('in-place')) return 'write';
+  if (name === 'perl' && cmd.flags.some((f) => f.startsWith('-i'))) return 'write';
+  if (READERS.has(name)) return 'read';
+  return 'touch';
+}
+
+export interface UrlParts {
+  scheme: string;
+  host: string;
+  port?: number;
+  path: string;
+}
+
+/** A URL with an authority (scheme://…); hosts of opaque or malformed URLs are extracted leniently. */
+export function urlOf(s: string): UrlParts | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]{0,15}):\/\/([^\s]*)$/.exec(s);
+  if (!m) return undefined;
+  const scheme = m[1]!.toLowerCase();
+  if (scheme === 'file') {
+    try {
+      return { scheme, host: '', path: decodeURIComponent(new URL(s).pathname) };
+    } catch {
+      return { scheme, host: '', path: m[2]!.replace(/^[^/]*/, '') };
+    }
+  }
+  try {
+    const u = new URL(s);
+    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    return { scheme, host, ...(u.port ? { port: Number(u.port) } : {}), path: u.pathname };
+  } catch {
+    const auth = m[2]!.split(/[/?#]/, 1)[0]!.replace(/^.*@/, '');
+    const host = auth.startsWith('[') ? auth.slice(1, auth.indexOf(']')) : auth.split(':')[0]!;
+    return { scheme, host, path: '' };
+  }
+}
+
+/** `[user@]host:path` (scp, rsync, git@github.com:org/repo). */
+function remoteSpec(a: string): string | undefined {
+  const m = /^(?:[^@/:\s]+@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(?!\/\/)/.exec(a);
+  if (!m || a.startsWith('/')) return undefined;
+  const h = m[1]!;
+  if (!h.includes('.') && !a.includes('@') && !h.startsWith('[') && h !== 'localhost') return undefined;
+  return h.startsWith('[') ? h.slice(1, -1) : h;
+}
+
+function looksLikeHost(a: string): boolean {
+  const h = a.replace(/^[^@]*@/, '');
+  if (h.startsWith('-') || h.includes('/') || h === '') return false;
+  return /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_][A-Za-z0-9_.-]*|[0-9a-fA-F:]+:[0-9a-fA-F:.]*)$/.test(h) && (h.includes('.') || h.includes(':') || /^\d+$/.test(h) || h === 'localhost' || /^0x/i.test(h) || /^[a-z][\w-]*$/i.test(h));
+}
+
+function socatHosts(a: string): Array<{ host: string; port?: number }> {
+  const m = /^(?:TCP|TCP4|TCP6|UDP|UDP4|UDP6|OPENSSL|SSL|SCTP)[^:]*:([^:,]+):(\d+)/i.exec(a);
+  if (!m || /LISTEN/i.test(a)) return [];
+  return [{ host: m[1]!, port: Number(m[2]) }];
+}
+
+/** Looks like a path argument: absolute, home-relative, explicitly relative, or containing a slash. */
+export function isPathLike(s: string): boolean {
+  if (s === '.' || s === '..' || s === '~' || s === '*' || s === '.*' || s === '/') return true;
+  const c = s[0];
+  if (c === '/' || c === '~' || s.startsWith('./') || s.startsWith('../') || s.startsWith('$HOME') || s.startsWith('${HOME}')) return true;
+  if (c === '-' || s.includes('://') || s.length > 4096) return false;
+  if (/^[^/]*:/.test(s) || /\s/.test(s)) return false;
+  if (s.startsWith('.') && s.length > 1) return true;
+  return s.includes('/');
+}
+
+const EMBEDDED_PATH = /(?:^|[\s'"`=:;|&<>(,!])((?:~|\$HOME|\$\{HOME\})?\/[^\s'"`;|&<>(),!*]+|~(?=[\s'"`;|&<>),]|$))/g;
+
+/** Absolute and home paths inside a larger string (program text, editor commands). */
+export function embeddedPaths(s: string): string[] {
+  if (!s.includes('/') && !s.includes('~')) return [];
+  const out: string[] = [];
+  for (const m of s.slice(0, 65536).matchAll(EMBEDDED_PATH)) {
+    const p = m[1]!;
+    if (p.startsWith('//') || /^\/\d+$/.test(p)) continue;
+    // Part of a URL: scheme://host/path
+    const before = s.slice(0, m.index! + m[0].length - p.length);
+    if (/[A-Za-z][A-Za-z0-9+.-]*:\/?$/.test(before) && !before.endsWith(' :')) continue;
+    out.push(p);
+    if (out.length >= 64) break;
+  }
+  return out;
+}
+
+const SHELL_NAMES = [...SHELLS].join('|');
+const SHELL_PATH = new RegExp(`(?:^|[^\\w./-])(?:/usr)?(?:/local)?/s?bin/(?:${SHELL_NAMES})(?![\\w.-])`);
+const SHELL_CMD = new RegExp(`(?:^|[;&|('"\`!{=]|\\bexec\\s+|\\bsystem\\s*\\(\\s*['"]?)\\s*(?:${SHELL_NAMES})(?:\\s|$|[;&|)'"\`])`);
+
+/** Does a string name a shell the way a command line would (a shell path, or a shell word in command position)? */
+export function mentionsShell(s: string, loose = false): boolean {
+  if (s.length > 65536) s = s.slice(0, 65536);
+  if (SHELL_PATH.test(s)) return true;
+  if (SHELL_CMD.test(s)) return true;
+  if (loose) return new RegExp(`['"](?:${SHELL_NAMES})['"]`).test(s);
+  return false;
+}

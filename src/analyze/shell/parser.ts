@@ -1,0 +1,46 @@
+// Loads the bash grammar (tree-sitter-bash's WebAssembly build, shipped inside
+// its npm package) into web-tree-sitter once per process. Loading is async;
+// parsing is synchronous and bounded in time, so a hostile command cannot
+// hang a decision.
+
+import { createRequire } from 'node:module';
+import { Parser, Language, type Tree } from 'web-tree-sitter';
+
+let ready: Promise<BashParser> | undefined;
+
+export interface BashParser {
+  /** Parses `text`; returns undefined when parsing was cancelled (time budget exhausted). */
+  parse(text: string): Tree | undefined;
+}
+
+/** Parse time budget per string, in milliseconds. */
+const PARSE_BUDGET_MS = 250;
+
+export function loadBashParser(): Promise<BashParser> {
+  ready ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const lang = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const parser = new Parser();
+    parser.setLanguage(lang);
+    return {
+      parse(text: string): Tree | undefined {
+        const deadline = performance.now() + PARSE_BUDGET_MS;
+        let cancelled = false;
+        const progressCallback = (): boolean => {
+          if (performance.now() > deadline) cancelled = true;
+          return cancelled;
+        };
+        parser.reset();
+        const tree = parser.parse(text, null, { progressCallback: progressCallback as unknown as () => void });
+        if (!tree || cancelled) {
+          tree?.delete();
+          parser.reset();
+          return undefined;
+        }
+        return tree;
+      },
+    };
+  })();
+  return ready;
+}
