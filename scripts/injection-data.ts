@@ -1,0 +1,104 @@
+// Loads the prompt-injection corpora of ../shared/corpora/injection into one
+// labeled list, for training (scripts/train-injection.ts) and evaluation
+// (eval/injection.eval.ts). Deterministic: files and lines in sorted order,
+// BIPIA attack placement chosen by a hash of the context, not a clock.
+//
+// BIPIA gives clean contexts (emails, tables, code questions) and attack
+// instructions separately; like the BIPIA benchmark we insert an attack at the
+// start, middle or end of a context. Each sample carries a `group` (the attack
+// or the source line), so cross-validation never splits one attack string
+// across training and test folds.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Sample {
+  text: string;
+  label: 0 | 1;
+  source: string;
+  group: string;
+  /** Where the attack sits inside `text`, when known (BIPIA). */
+  span?: { start: number; end: number };
+}
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const INJECTION_DIR = process.env.AGENTWALL_CORPORA
+  ? join(process.env.AGENTWALL_CORPORA, 'injection')
+  : resolve(REPO, '..', 'shared', 'corpora', 'injection');
+
+export function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function jsonl(file: string): Array<Record<string, unknown>> {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+export function loadDeepset(dir = INJECTION_DIR): Sample[] {
+  return jsonl(join(dir, 'deepset-train.jsonl')).map((r, i) => ({ text: String(r.text), label: r.label === 1 ? 1 : 0, source: 'deepset', group: `deepset:${i}` }));
+}
+
+/** ai-seclists: one payload per line; `benign__*` files are the negatives. Literal "\n" in a line means a newline. */
+export function loadSeclists(dir = INJECTION_DIR): Sample[] {
+  const d = join(dir, 'ai-seclists');
+  const out: Sample[] = [];
+  for (const f of readdirSync(d).filter((f) => f.endsWith('.txt')).sort()) {
+    const label = f.startsWith('benign__') ? 0 : 1;
+    readFileSync(join(d, f), 'utf8').split('\n').forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      out.push({ text: line.replace(/\\n/g, '\n'), label, source: `seclists:${f.replace(/\.txt$/, '')}`, group: `seclists:${f}:${i}` });
+    });
+  }
+  return out;
+}
+
+function attacks(file: string): Array<{ key: string; text: string }> {
+  const obj = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
+  const out: Array<{ key: string; text: string }> = [];
+  for (const cat of Object.keys(obj).sort()) obj[cat]!.forEach((t, i) => out.push({ key: `${cat}#${i}`, text: t }));
+  return out;
+}
+
+function insert(context: string, attack: string, where: number): { text: string; span: { start: number; end: number } } {
+  let at = 0;
+  if (where === 1) {
+    // middle: at a line or sentence boundary near the middle
+    const mid = Math.floor(context.length / 2);
+    const nl = context.indexOf('\n', mid);
+    const dot = context.indexOf('. ', mid);
+    at = nl >= 0 && (dot < 0 || nl < dot) ? nl + 1 : dot >= 0 ? dot + 2 : mid;
+  } else if (where === 2) at = context.length;
+  const pre = context.slice(0, at);
+  const sepA = at === 0 ? '' : '\n';
+  const sepB = at === context.length ? '' : '\n';
+  const text = `${pre}${sepA}${attack}${sepB}${context.slice(at)}`;
+  return { text, span: { start: pre.length + sepA.length, end: pre.length + sepA.length + attack.length } };
+}
+
+/** BIPIA email/table/code: each context once clean and once with an attack inserted. */
+export function loadBipia(dir = INJECTION_DIR): Sample[] {
+  const textAttacks = attacks(join(dir, 'bipia-text_attack_train.json'));
+  const codeAttacks = attacks(join(dir, 'bipia-code_attack_train.json'));
+  const out: Sample[] = [];
+  for (const task of ['email', 'table', 'code'] as const) {
+    const file = join(dir, `bipia-${task}-train.jsonl`);
+    if (!existsSync(file)) continue;
+    const pool = task === 'code' ? codeAttacks : textAttacks;
+    jsonl(file).forEach((r, i) => {
+      const ctx = Array.isArray(r.context) ? (r.context as string[]).join('\n') : String(r.context ?? '');
+      out.push({ text: ctx, label: 0, source: `bipia-${task}`, group: `bipia-${task}-ctx:${i}` });
+      const h = fnv(`${task}:${i}`);
+      const a = pool[h % pool.length]!;
+      const { text, span } = insert(ctx, a.text, (h >>> 8) % 3);
+      out.push({ text, label: 1, source: `bipia-${task}`, group: `bipia-attack:${task === 'code' ? 'code' : 'text'}:${a.key}`, span });
+    });
+  }
+  return out;
+}
+
+export function loadAll(dir = INJECTION_DIR): Sample[] {
+  return [...loadDeepset(dir), ...loadSeclists(dir), ...loadBipia(dir)];
+}

@@ -1,0 +1,114 @@
+// The built-in statistical injection classifier: logistic regression over
+// hashed character n-grams and word n-grams (features.ts), trained by
+// `npm run train` (scripts/train-injection.ts) and shipped as
+// data/injection-model.json. Long texts are scored in overlapping windows and
+// the most suspicious window wins, because an injection is usually a short
+// passage inside a long benign document.
+//
+// Anything else can stand in for it through the InjectionClassifier interface
+// (an ONNX model, an HTTP service): see docs/scanning.md.
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Buffer } from 'node:buffer';
+import { linearMargin, type FeatureSpec } from './features.ts';
+import type { InjectionClassifier } from './types.ts';
+
+export interface ModelFile {
+  format: 'agentwall-injection-lr/1';
+  spec: FeatureSpec;
+  bias: number;
+  window: number;
+  stride: number;
+  /** What the model was trained on (for the record). */
+  trainedOn: string[];
+  /** Sorted non-zero bucket indices (Int32 LE, base64) and their weights (Float32 LE, base64). */
+  idx: string;
+  w: string;
+  [extra: string]: unknown;
+}
+
+export interface LinearModel {
+  spec: FeatureSpec;
+  bias: number;
+  weights: Float32Array;
+  window: number;
+  stride: number;
+}
+
+export const MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'injection-model.json');
+
+export function decodeModel(file: ModelFile): LinearModel {
+  if (file.format !== 'agentwall-injection-lr/1') throw new Error(`unknown injection model format '${String(file.format)}'`);
+  const bits = file.spec.bits;
+  if (!Number.isInteger(bits) || bits < 8 || bits > 24) throw new Error('injection model: spec.bits out of range');
+  const idxBuf = Buffer.from(file.idx, 'base64');
+  const wBuf = Buffer.from(file.w, 'base64');
+  if (idxBuf.length !== wBuf.length || idxBuf.length % 4 !== 0) throw new Error('injection model: idx and w lengths differ');
+  const weights = new Float32Array(1 << bits);
+  for (let k = 0; k < idxBuf.length; k += 4) {
+    const i = idxBuf.readInt32LE(k);
+    if (i < 0 || i >= weights.length) throw new Error('injection model: bucket index out of range');
+    weights[i] = wBuf.readFloatLE(k);
+  }
+  return { spec: file.spec, bias: file.bias, weights, window: file.window, stride: file.stride };
+}
+
+export function encodeModel(m: LinearModel, extra: Record<string, unknown>): ModelFile {
+  const nz: number[] = [];
+  for (let i = 0; i < m.weights.length; i++) if (m.weights[i] !== 0) nz.push(i);
+  const idx = Buffer.alloc(nz.length * 4);
+  const w = Buffer.alloc(nz.length * 4);
+  nz.forEach((i, k) => {
+    idx.writeInt32LE(i, k * 4);
+    w.writeFloatLE(m.weights[i]!, k * 4);
+  });
+  return { format: 'agentwall-injection-lr/1', spec: m.spec, bias: m.bias, window: m.window, stride: m.stride, trainedOn: [], ...extra, idx: idx.toString('base64'), w: w.toString('base64') };
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Probability of one range (no windowing). */
+export function scoreRange(m: LinearModel, text: string, start: number, end: number): number {
+  return sigmoid(m.bias + linearMargin(text, start, end, m.spec, m.weights));
+}
+
+/** Max window probability and the window it came from. */
+export function scoreWindows(m: LinearModel, text: string): { score: number; start: number; end: number } {
+  if (text.length <= m.window) return { score: scoreRange(m, text, 0, text.length), start: 0, end: text.length };
+  let best = { score: 0, start: 0, end: 0 };
+  for (let s = 0; ; s += m.stride) {
+    const e = Math.min(text.length, s + m.window);
+    const p = scoreRange(m, text, s, e);
+    if (p > best.score) best = { score: p, start: s, end: e };
+    if (e >= text.length) break;
+  }
+  return best;
+}
+
+export class LinearClassifier implements InjectionClassifier {
+  readonly name: string;
+  constructor(readonly model: LinearModel, name = 'builtin-lr') {
+    this.name = name;
+  }
+  score(text: string): number {
+    return scoreWindows(this.model, text).score;
+  }
+}
+
+let builtin: LinearClassifier | null | undefined;
+let builtinError: string | undefined;
+
+/** The shipped model, loaded once. Returns undefined (and an error message) when the data file is missing or corrupt. */
+export function builtinClassifier(): { classifier?: LinearClassifier; error?: string } {
+  if (builtin === undefined) {
+    try {
+      builtin = new LinearClassifier(decodeModel(JSON.parse(readFileSync(MODEL_PATH, 'utf8')) as ModelFile));
+    } catch (e) {
+      builtin = null;
+      builtinError = `injection model not loaded from ${MODEL_PATH}: ${(e as Error).message}`;
+    }
+  }
+  return builtin ? { classifier: builtin } : { error: builtinError };
+}

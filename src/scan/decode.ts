@@ -1,0 +1,131 @@
+// Encoded layers hidden inside a text: base64, hex, URL (percent) encoding and
+// ROT13. Each candidate is decoded and kept only when the result looks like
+// text, so the scanner can rescan it (attackers encode instructions to slip
+// past filters; models decode them happily). The patterns here are single
+// character classes with a bounded tail, so they run in linear time.
+
+import { Buffer } from 'node:buffer';
+
+export type Layer = 'base64' | 'hex' | 'url' | 'rot13' | 'tags';
+
+export interface Decoded {
+  layer: Layer;
+  /** Span of the encoded text in the scanned (normalized) text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface DecodeOptions {
+  /** Stop after producing this many decoded characters in total. */
+  maxChars: number;
+  /** Stop after this many decoded segments. */
+  maxSegments: number;
+}
+
+const BASE64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX_PLAIN = /[0-9a-fA-F]{16,}/g;
+const HEX_ESCAPED = /(?:\\x[0-9a-fA-F]{2}){4,}/g;
+const HEX_SPACED = /(?:[0-9a-fA-F]{2}[ :,]){5,}[0-9a-fA-F]{2}/g;
+const PCT = /%[0-9a-fA-F]{2}/g;
+const SPACE = /\s/g;
+const ROT13_HINT = /\b(?:gur|naq|lbh|vf|vtaber|nyy|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|gryy|cnffjbeq|frperg|erirny)\b/g;
+const ROT13_PLAIN = /\b(?:the|and|you|is|to|of|in|that|it|for)\b/g;
+
+/** Share of printable characters, and whether the text has enough letters to carry words. */
+export function looksLikeText(s: string): boolean {
+  if (s.length < 6) return false;
+  let printable = 0;
+  let letters = 0;
+  let spaces = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || (c >= 0xa0 && c !== 0xfffd)) printable++;
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+    if (c === 0x20) spaces++;
+  }
+  return printable / s.length >= 0.95 && letters / s.length >= 0.5 && (spaces > 0 || s.length < 40);
+}
+
+export function rot13(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(((c - 0x41 + 13) % 26) + 0x41);
+    else if (c >= 0x61 && c <= 0x7a) out += String.fromCharCode(((c - 0x61 + 13) % 26) + 0x61);
+    else out += s[i];
+  }
+  return out;
+}
+
+function decodeUrl(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return Buffer.from(s.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  }
+}
+
+/** Finds and decodes encoded segments of `text`. Bounded by `opts`. */
+export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
+  const out: Decoded[] = [];
+  let budget = opts.maxChars;
+  const push = (d: Decoded): boolean => {
+    if (out.length >= opts.maxSegments || budget <= 0) return false;
+    if (d.text.length > budget) d.text = d.text.slice(0, budget);
+    budget -= d.text.length;
+    out.push(d);
+    return true;
+  };
+  const hexSeen = new Set<number>();
+  const scan = (re: RegExp, layer: Layer, decode: (m: string) => string | undefined) => {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (out.length >= opts.maxSegments || budget <= 0) return;
+      const s = m[0];
+      if (layer === 'hex') hexSeen.add(m.index);
+      else if (layer === 'base64' && hexSeen.has(m.index)) continue;
+      const d = decode(s);
+      if (d !== undefined && looksLikeText(d)) push({ layer, start: m.index, end: m.index + s.length, text: d });
+    }
+  };
+  // Hex first so hex-only runs are not also tried as base64.
+  scan(HEX_PLAIN, 'hex', (s) => (s.length % 2 === 0 ? Buffer.from(s, 'hex').toString('utf8') : undefined));
+  scan(HEX_ESCAPED, 'hex', (s) => Buffer.from(s.replace(/\\x/g, ''), 'hex').toString('utf8'));
+  scan(HEX_SPACED, 'hex', (s) => Buffer.from(s.replace(/[ :,]/g, ''), 'hex').toString('utf8'));
+  scan(BASE64, 'base64', (s) => {
+    if (/^[a-z]+$|^[A-Z]+$/.test(s)) return undefined; // a plain word, not base64
+    return Buffer.from(s, 'base64').toString('utf8');
+  });
+  // URL encoding: whitespace-delimited tokens holding at least three %XX escapes.
+  PCT.lastIndex = 0;
+  for (let m = PCT.exec(text); m && out.length < opts.maxSegments && budget > 0; m = PCT.exec(text)) {
+    let start = m.index;
+    while (start > 0 && !/\s/.test(text[start - 1]!) && m.index - start < 4096) start--;
+    SPACE.lastIndex = m.index;
+    const sp = SPACE.exec(text);
+    const end = sp ? sp.index : text.length;
+    const token = text.slice(start, end);
+    PCT.lastIndex = end;
+    if ((token.match(/%[0-9a-fA-F]{2}/g)?.length ?? 0) >= 3) {
+      const d = decodeUrl(token);
+      if (looksLikeText(d)) push({ layer: 'url', start, end, text: d });
+    }
+  }
+  // ROT13: only when rot13'd common words outnumber plain ones on a line.
+  ROT13_HINT.lastIndex = 0;
+  if (ROT13_HINT.test(text)) {
+    let lineStart = 0;
+    while (lineStart < text.length && out.length < opts.maxSegments && budget > 0) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      const line = text.slice(lineStart, lineEnd).toLowerCase();
+      const hints = line.match(ROT13_HINT)?.length ?? 0;
+      if (hints >= 2 && hints > (line.match(ROT13_PLAIN)?.length ?? 0)) {
+        push({ layer: 'rot13', start: lineStart, end: lineEnd, text: rot13(text.slice(lineStart, lineEnd)) });
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+  return out;
+}

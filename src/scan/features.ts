@@ -1,0 +1,112 @@
+// Feature hashing for the injection classifier, shared by training
+// (scripts/train-injection.ts) and inference (classifier.ts) so both see the
+// exact same features: character n-grams (orders 3, 4, 5) over a folded
+// alphabet (case folded, digits merged, whitespace runs collapsed) and word
+// unigrams and bigrams, hashed into 2^bits buckets. One walker serves both
+// uses (sum weights, or count buckets), so the two cannot drift apart. Rolling
+// hashes: O(1) work and no allocation per character; this loop is the
+// classifier's whole cost, so it is written flat on purpose.
+
+export interface FeatureSpec {
+  bits: number;
+  /** Character n-gram orders, a subset of [3, 4, 5]. */
+  char: number[];
+  /** Word features: 1 = unigrams, 2 = bigrams. */
+  word: number[];
+}
+
+export const DEFAULT_SPEC: FeatureSpec = { bits: 18, char: [3, 4, 5], word: [1, 2] };
+
+const P = 0x01000193;
+
+/**
+ * Walks the features of text[start, end). With `weights`, returns the sum of
+ * their weights; with `counts`, adds each bucket's count. `n` is the number of
+ * features (the scaling divides by sqrt(n)).
+ */
+export function walkFeatures(
+  text: string,
+  start: number,
+  end: number,
+  spec: FeatureSpec,
+  weights: Float32Array | null,
+  counts: Map<number, number> | null,
+): { sum: number; n: number } {
+  const mask = (1 << spec.bits) - 1;
+  const c3 = spec.char.includes(3), c4 = spec.char.includes(4), c5 = spec.char.includes(5);
+  const w1 = spec.word.includes(1), w2 = spec.word.includes(2);
+  let h1 = 0x20, h2 = 0, h3 = 0, h4 = 0, seen = 1;
+  let prevSpace = true;
+  let word = 0, wordLen = 0, prevWord = 0, havePrev = false;
+  let n = 0, sum = 0, h = 0;
+  for (let i = start; i <= end; i++) {
+    // One virtual trailing space closes the last word and n-grams.
+    let c = i < end ? text.charCodeAt(i) : 0x20;
+    if (c >= 0x41 && c <= 0x5a) c += 32;
+    else if (c >= 0x30 && c <= 0x39) c = 0x30;
+    else if (c === 9 || c === 10 || c === 13) c = 0x20;
+    if (c === 0x20) {
+      if (prevSpace) continue;
+      prevSpace = true;
+    } else prevSpace = false;
+    if ((c >= 0x61 && c <= 0x7a) || c === 0x30 || c >= 0xc0) {
+      word = Math.imul(word ^ c, P);
+      wordLen++;
+    } else if (wordLen > 0) {
+      if (w1) {
+        h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+        if (weights) sum += weights[h]!; else counts!.set(h, (counts!.get(h) ?? 0) + 1);
+        n++;
+      }
+      if (w2 && havePrev) {
+        h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+        if (weights) sum += weights[h]!; else counts!.set(h, (counts!.get(h) ?? 0) + 1);
+        n++;
+      }
+      prevWord = word;
+      havePrev = true;
+      word = 0;
+      wordLen = 0;
+    }
+    const n5 = Math.imul(h4, P) ^ c, n4 = Math.imul(h3, P) ^ c, n3 = Math.imul(h2, P) ^ c, n2 = Math.imul(h1, P) ^ c;
+    h1 = c; h2 = n2; h3 = n3; h4 = n4;
+    seen++;
+    if (c3 && seen >= 3) {
+      h = Math.imul(n3 ^ 3, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+      if (weights) sum += weights[h]!; else counts!.set(h, (counts!.get(h) ?? 0) + 1);
+      n++;
+    }
+    if (c4 && seen >= 4) {
+      h = Math.imul(n4 ^ 4, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+      if (weights) sum += weights[h]!; else counts!.set(h, (counts!.get(h) ?? 0) + 1);
+      n++;
+    }
+    if (c5 && seen >= 5) {
+      h = Math.imul(n5 ^ 5, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+      if (weights) sum += weights[h]!; else counts!.set(h, (counts!.get(h) ?? 0) + 1);
+      n++;
+    }
+  }
+  return { sum, n };
+}
+
+/** Sparse feature vector of a text range: sorted buckets, values count / sqrt(n) (the scaling the linear score uses). */
+export function featureVector(text: string, start: number, end: number, spec: FeatureSpec): { idx: Int32Array; val: Float32Array } {
+  const counts = new Map<number, number>();
+  const { n } = walkFeatures(text, start, end, spec, null, counts);
+  const keys = [...counts.keys()].sort((a, b) => a - b);
+  const norm = Math.sqrt(n) || 1;
+  const idx = new Int32Array(keys.length);
+  const val = new Float32Array(keys.length);
+  keys.forEach((k, i) => {
+    idx[i] = k;
+    val[i] = counts.get(k)! / norm;
+  });
+  return { idx, val };
+}
+
+/** Linear margin of a text range (without bias). */
+export function linearMargin(text: string, start: number, end: number, spec: FeatureSpec, weights: Float32Array): number {
+  const { sum, n } = walkFeatures(text, start, end, spec, weights, null);
+  return n === 0 ? 0 : sum / Math.sqrt(n);
+}

@@ -1,0 +1,264 @@
+// Prompt-injection heuristics: phrase signals of instruction override, role
+// assumption, fake chat markup and delimiters, system-prompt extraction,
+// agent-addressed hidden instructions, concealment and exfiltration markup.
+//
+// One case-insensitive alternation of trigger phrases runs over the whole text
+// (literal alternatives only: linear, and fast in V8); each hit is then checked
+// against its rule's follow-up phrases in a short window after it (bounded
+// work per hit). Weights are the probability that a hit alone means injection;
+// distinct rules combine by noisy-or.
+
+export interface HeuristicRule {
+  id: string;
+  /** Signal family reported in findings. */
+  signal: 'override' | 'role' | 'markup' | 'extraction' | 'hijack' | 'concealment' | 'exfiltration' | 'authority';
+  weight: number;
+  /** Trigger phrases (case-insensitive). */
+  a: string[];
+  /** Follow-up phrases required within `within` characters after the trigger, in the same sentence. */
+  b?: string[];
+  within?: number;
+  message: string;
+}
+
+export interface HeuristicHit {
+  rule: HeuristicRule;
+  start: number;
+  end: number;
+}
+
+const OVERRIDE_OBJECTS = [
+  'instruction', 'instructions', 'prompt', 'prompts', 'rules', 'rule', 'directive', 'directives', 'guideline', 'guidelines', 'guidance',
+  'commands', 'orders', 'programming', 'constraints', 'restrictions', 'limitations', 'guardrails', 'policies', 'safety', 'filters',
+  'the above', 'everything above', 'all of the above', 'everything before', 'what you were told', 'what i told you', 'previous text',
+  'prior text', 'previous context', 'previous conversation', 'previous messages', 'previous tasks', 'previous task', 'all previous', 'all prior',
+  'your task', 'your tasks', 'your training', 'your principles', 'your ethics', 'ethical', 'the system', 'system message',
+  'anweisungen', 'anweisung', 'befehle', 'regeln', 'aufgaben', 'alles', 'vorherigen', 'instrucciones', 'reglas', 'consignes', 'règles', 'istruzioni',
+];
+
+export const RULES: HeuristicRule[] = [
+  {
+    id: 'ignore-instructions', signal: 'override', weight: 0.92, within: 70, b: OVERRIDE_OBJECTS,
+    a: ['ignore', 'ignoring', 'disregard', 'forget', 'overlook', 'override', 'bypass', 'neglect', 'discard', 'abandon', 'dismiss', 'skip',
+      'pay no attention to', 'do not follow', "don't follow", 'stop following', 'no longer follow', 'cancel', 'erase', 'delete', 'drop',
+      'ignoriere', 'ignorieren', 'vergiss', 'vergessen', 'olvida', 'olvide', 'ignora', 'ignore', 'ignorez', 'oubliez', 'oublie', 'dimentica'],
+    message: 'asks to ignore or override previous instructions',
+  },
+  {
+    id: 'new-instructions', signal: 'override', weight: 0.55,
+    a: ['new instructions', 'new instruction', 'new task', 'new rules', 'new directive', 'new directives', 'new objective', 'new goal', 'new role',
+      'updated instructions', 'revised instructions', 'real instructions', 'actual instructions', 'true instructions', 'secret instructions',
+      'hidden instructions', 'additional instructions', 'important instructions', 'following instructions instead', 'from now on', 'henceforth',
+      'for the rest of this conversation', 'neue aufgabe', 'neue anweisung', 'neue anweisungen', 'nueva tarea', 'nouvelle tâche', 'nouvelles instructions',
+      'instead, you', 'instead you will', 'instead you should', 'instead you must', 'your new task', 'your real task', 'your actual task'],
+    message: 'announces new or replacement instructions',
+  },
+  {
+    id: 'priority-claim', signal: 'authority', weight: 0.6,
+    a: ['highest priority', 'top priority', 'takes precedence', 'take precedence', 'supersedes', 'overrides all', 'override all', 'must obey',
+      'must comply', 'you must follow', 'mandatory instruction', 'system override', 'admin override', 'administrator override', 'developer override',
+      'emergency override', 'security override', 'priority override', 'override code', 'override mode', 'sudo mode', 'root access granted'],
+    message: 'claims priority over the existing instructions',
+  },
+  {
+    id: 'authority-claim', signal: 'authority', weight: 0.55,
+    a: ['i am your developer', 'i am the developer', "i'm your developer", "i'm the developer", 'i am your creator', 'i am your administrator',
+      'i am the administrator', 'i am your admin', 'i am an openai', 'i am from openai', 'i work at openai', 'i am from anthropic', 'this is openai',
+      'this is anthropic', 'message from the system', 'message from your developer', 'as your developer', 'as your creator', 'authorized by the developer',
+      'the developers have', 'this is a system message', 'this is the system', 'official instruction', 'i am the system'],
+    message: 'claims to speak for the system, the developer or the vendor',
+  },
+  {
+    id: 'role-assumption', signal: 'role', weight: 0.45,
+    a: ['you are now', "you're now", 'you are no longer', 'act as', 'acting as', 'pretend to be', 'pretend you are', "pretend you're", 'pretend that you',
+      'roleplay as', 'role-play as', 'role play as', 'play the role', 'you will now act', 'you will act as', 'behave as', 'behave like', 'respond as',
+      'impersonate', 'from now on you', 'your new name is', 'you have been freed', 'you are free from', 'you are a free', 'answer as',
+      'stay in character', 'in character as', 'du bist jetzt', 'tu es maintenant', 'ahora eres', 'speak as'],
+    message: 'asks the model to assume another role',
+  },
+  {
+    id: 'jailbreak-persona', signal: 'role', weight: 0.75,
+    a: ['developer mode', 'dan mode', 'do anything now', 'jailbroken', 'god mode', 'unrestricted mode', 'unrestricted ai', 'unfiltered ai', 'uncensored ai',
+      'no restrictions', 'without restrictions', 'without any restrictions', 'no limitations', 'without limitations', 'without any limitations',
+      'not bound by', 'free from all', 'no ethical', 'no moral', 'without ethics', 'without morals', 'ignore ethics', 'no content policy',
+      'no filters', 'without filters', 'without any filters', 'evil confidant', 'opposite mode', 'anti-dan', 'stan mode', 'dude mode', 'maintenance mode',
+      'debug mode', 'admin mode', 'unlocked mode', 'safety off', 'disable safety', 'disable your safety', 'turn off your', 'remove all restrictions',
+      'lift all restrictions', 'no longer have to follow', 'do not have to follow', "don't have to follow", 'ohne einschränkungen'],
+    message: 'invokes a jailbreak persona or an unrestricted mode',
+  },
+  {
+    id: 'chat-markup', signal: 'markup', weight: 0.85,
+    a: ['<|im_start|>', '<|im_end|>', '<|system|>', '<|user|>', '<|assistant|>', '<|endoftext|>', '<|eot_id|>', '<|start_header_id|>', '<|end_header_id|>',
+      '[inst]', '[/inst]', '<<sys>>', '<</sys>>', '<start_of_turn>', '<end_of_turn>', '### system', '### instruction', '### new instruction',
+      '[system]', '[system message]', '[system note', '<system>', '</system>', '<system_prompt>', '</instructions>', '<instructions>', '</user>', '</user_input>',
+      '</context>', '</document>', '</tool_output>', '</tool_result>', '</function_results>', '<admin>', '[admin]', '{{system', 'system message:',
+      'system prompt:', 'system instruction:', 'system instructions:', 'system note:', 'system update:', 'system alert:', 'system:'],
+    message: 'contains fake chat-template markup or a fake system turn',
+  },
+  {
+    id: 'delimiter-break', signal: 'markup', weight: 0.7,
+    a: ['end of instructions', 'end of prompt', 'end of system prompt', 'end of context', 'end of document', 'end of user input', 'end of input',
+      'begin new instructions', 'begin instructions', 'start new session', 'new conversation begins', 'conversation reset', 'reset conversation',
+      'context reset', 'end of conversation', '=== new', '--- new', '*** new', 'end of the email', 'end of email', 'end of data'],
+    message: 'fakes the end of the trusted context',
+  },
+  {
+    id: 'prompt-extraction', signal: 'extraction', weight: 0.85, within: 70,
+    a: ['reveal', 'show me', 'show', 'print', 'output', 'repeat', 'display', 'tell me', 'give me', 'leak', 'dump', 'write out', 'write down', 'share',
+      'disclose', 'expose', 'list', 'what is', 'what are', 'what were', 'recite', 'spell out', 'copy', 'return', 'echo', 'paste', 'provide', 'read back',
+      'translate', 'summarize', 'zeige', 'gib', 'nenne', 'muestra', 'montre'],
+    b: ['system prompt', 'system message', 'your instructions', 'your initial instructions', 'initial instructions', 'initial prompt', 'original prompt',
+      'original instructions', 'your prompt', 'hidden prompt', 'secret prompt', 'your rules', 'your guidelines', 'your directives', 'your configuration',
+      'text above', 'words above', 'everything above', 'above text', 'instructions above', 'your system', 'developer message', 'pre-prompt', 'preprompt',
+      'you were given', 'you were told', 'your programming', 'prompt text', 'prompt texts', 'your context window', 'hidden instructions', 'secret instructions',
+      'your training data', 'verbatim', 'the password', 'your password', 'secret key', 'api key', 'anweisungen', 'prompt'],
+    message: 'tries to extract the system prompt or hidden instructions',
+  },
+  {
+    id: 'agent-addressing', signal: 'hijack', weight: 0.6,
+    a: ['note to the ai', 'note to ai', 'note for the ai', 'message to the ai', 'message for the ai', 'attention ai', 'attention, ai', 'attention assistant',
+      'ai assistant:', 'dear ai', 'dear assistant', 'dear llm', 'dear model', 'dear agent', 'to the ai agent', 'to the ai assistant', 'to you, gpt',
+      'to you, claude', 'to you, gemini', 'to you, llama', 'important message from me', 'this is an important message', 'instructions for the ai',
+      'instructions for the assistant', 'if you are an ai', "if you're an ai", 'if you are a language model', 'if you are an llm', 'if you are an assistant',
+      'ai agents must', 'ai agents reading', 'ai models reading', 'language models reading', 'any ai reading', 'hey chatgpt', 'hey gpt', 'hey claude',
+      'hello chatgpt', 'hi chatgpt', 'chatgpt, ', 'assistant, you must', 'agent, you must', 'ai, you must'],
+    message: 'addresses the AI agent directly from inside the content',
+  },
+  {
+    id: 'task-hijack', signal: 'hijack', weight: 0.7,
+    a: ['before you can solve', 'before you solve', 'before you can complete', 'before you complete', 'before you continue', 'before you proceed',
+      'before you answer', 'before you respond', 'before you reply', 'before completing', 'before doing anything else', 'before answering',
+      'before responding', 'do the following first', 'please do the following', 'after you do that', 'after you have done that', 'once you have done that',
+      'you must now', 'you should now', 'now you must', 'now you will', 'your next step is', 'the next step is to', 'immediately execute',
+      'instead of answering', 'instead of summarizing', 'instead of responding', 'rather than answering', 'do not answer the', 'stop what you are doing',
+      'stop everything', 'stop -', 'stop!', 'but first', 'first, you must', 'first you must', 'you are required to', 'it is imperative that you'],
+    message: 'redirects the agent to a different task',
+  },
+  {
+    id: 'concealment', signal: 'concealment', weight: 0.75,
+    a: ['do not tell the user', "don't tell the user", 'without telling the user', 'do not mention', "don't mention", 'do not inform', 'without informing',
+      'without the user knowing', 'without notifying', 'do not notify', 'secretly', 'keep this secret', 'keep this hidden', 'hide this from',
+      'do not reveal this', 'do not disclose this', "don't let the user", 'the user must not know', 'the user should not know', 'silently',
+      'without asking', 'without confirmation', 'no need to confirm', 'do not ask for confirmation', "don't ask for confirmation", 'do not show this'],
+    message: 'asks to hide an action from the user',
+  },
+  {
+    id: 'exfil-instruction', signal: 'exfiltration', weight: 0.6, within: 80,
+    a: ['send', 'forward', 'transfer', 'email', 'upload', 'post', 'exfiltrate', 'leak', 'copy', 'append', 'include', 'embed', 'encode', 'attach', 'submit'],
+    b: ['password', 'passwords', 'api key', 'api keys', 'credentials', 'credential', 'secret key', 'access token', 'private key', 'ssh key', 'session token',
+      'chat history', 'conversation history', 'the conversation', "user's data", 'user data', 'personal data', 'personal information', 'credit card',
+      'to the url', 'in the url', 'to this url', 'as a query parameter', 'query string', 'url parameter', 'to the following url', 'to this address',
+      'to the following address', 'to the following email', 'to this email', 'to attacker', 'webhook', 'ngrok', 'requestbin', 'pastebin', 'burpcollaborator'],
+    message: 'asks to send sensitive data somewhere',
+  },
+  {
+    id: 'tool-call-markup', signal: 'hijack', weight: 0.6,
+    a: ['"function_call"', '"tool_calls"', '<tool_call>', '<function_call>', '<function_calls>', '<invoke', '"tool_use"', '<tool_use>', 'call the function',
+      'call the tool', 'use the tool', 'invoke the tool', 'invoke the function', 'execute the function', 'run the tool', 'execute the following command',
+      'run the following command', 'execute this command', 'run this command'],
+    message: 'carries tool-call instructions or markup',
+  },
+];
+
+interface Compiled {
+  trigger: RegExp;
+  byPhrase: Map<string, HeuristicRule[]>;
+  follow: Map<HeuristicRule, RegExp>;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const wordish = /\w/;
+function alternation(phrases: string[]): string {
+  // Longest first so the trigger reports the longest phrase at a position.
+  const uniq = [...new Set(phrases.map((p) => p.toLowerCase()))].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  return uniq.map((p) => `${wordish.test(p[0]!) ? '\\b' : ''}${escape(p)}${wordish.test(p[p.length - 1]!) ? '\\b' : ''}`).join('|');
+}
+
+export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
+  const byPhrase = new Map<string, HeuristicRule[]>();
+  const follow = new Map<HeuristicRule, RegExp>();
+  for (const r of rules) {
+    for (const p of r.a) {
+      const k = p.toLowerCase();
+      const list = byPhrase.get(k) ?? [];
+      if (!list.includes(r)) list.push(r);
+      byPhrase.set(k, list);
+    }
+    if (r.b) follow.set(r, new RegExp(alternation(r.b), 'i'));
+  }
+  return { trigger: new RegExp(alternation([...byPhrase.keys()]), 'gi'), byPhrase, follow };
+}
+
+let builtin: Compiled | undefined;
+const SENTENCE_END = /[.!?\n]/;
+const MAX_HITS = 256;
+
+/** All rule hits in `text` (spans in `text`), at most MAX_HITS. Linear in text length. */
+export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules())): HeuristicHit[] {
+  const hits: HeuristicHit[] = [];
+  const re = compiled.trigger;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m && hits.length < MAX_HITS; m = re.exec(text)) {
+    const phrase = m[0].toLowerCase();
+    const end = m.index + m[0].length;
+    for (const rule of compiled.byPhrase.get(phrase) ?? []) {
+      const f = compiled.follow.get(rule);
+      if (!f) {
+        hits.push({ rule, start: m.index, end });
+        continue;
+      }
+      let window = text.slice(end, end + (rule.within ?? 60));
+      const cut = window.search(SENTENCE_END);
+      if (cut >= 0) window = window.slice(0, cut);
+      const fm = f.exec(window);
+      if (fm) hits.push({ rule, start: m.index, end: end + fm.index + fm[0].length });
+    }
+  }
+  return hits;
+}
+
+/** Noisy-or of the strongest hit of each rule. */
+export function heuristicScore(hits: HeuristicHit[]): number {
+  const best = new Map<string, number>();
+  for (const h of hits) best.set(h.rule.id, Math.max(best.get(h.rule.id) ?? 0, h.rule.weight));
+  let p = 1;
+  for (const w of best.values()) p *= 1 - w;
+  return 1 - p;
+}
+
+/**
+ * Exfiltration markup: markdown images or HTML <img> whose URL carries a query
+ * (data appended to an attacker's URL renders as a silent request). Parsed by
+ * hand with bounded look-ahead, no regex backtracking.
+ */
+export function findExfilMarkup(text: string): Array<{ start: number; end: number; message: string }> {
+  const out: Array<{ start: number; end: number; message: string }> = [];
+  let i = text.indexOf('![');
+  while (i >= 0 && out.length < 64) {
+    const close = text.indexOf('](', i + 2);
+    if (close >= 0 && close - i <= 300 && !text.slice(i + 2, close).includes('\n')) {
+      const urlEnd = text.indexOf(')', close + 2);
+      const url = text.slice(close + 2, urlEnd >= 0 && urlEnd - close <= 2048 ? urlEnd : close + 2);
+      if (suspiciousUrl(url)) out.push({ start: i, end: urlEnd + 1, message: 'markdown image whose URL carries data (renders as a silent request)' });
+    }
+    i = text.indexOf('![', i + 2);
+  }
+  const lower = /<img\b/gi;
+  for (let m = lower.exec(text); m && out.length < 64; m = lower.exec(text)) {
+    const tagEnd = text.indexOf('>', m.index);
+    const tag = text.slice(m.index, tagEnd >= 0 && tagEnd - m.index <= 2048 ? tagEnd + 1 : m.index + 2048);
+    const src = /src\s*=\s*["']?([^"'\s>]+)/i.exec(tag);
+    if (src && suspiciousUrl(src[1]!)) out.push({ start: m.index, end: m.index + tag.length, message: 'HTML image whose URL carries data' });
+  }
+  return out;
+}
+
+function suspiciousUrl(url: string): boolean {
+  const u = url.trim();
+  if (!/^(?:https?:)?\/\//i.test(u)) return false;
+  const q = u.indexOf('?');
+  // Templated placeholders ("{data}", "[SECRET]", "$CHAT") or long query values.
+  if (/[{[<$]|%7B|%5B/i.test(u)) return true;
+  if (q < 0) return false;
+  return /=[^&]{12,}/.test(u.slice(q)) || /\b(?:data|q|secret|token|key|password|history|chat|conversation|info|content|msg|payload|d|p)=/i.test(u.slice(q));
+}

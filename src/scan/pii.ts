@@ -1,0 +1,274 @@
+// PII detection: e-mail addresses, international phone numbers, payment cards
+// (Luhn), IBANs (mod 97), US SSNs (valid ranges), IPv4/IPv6 addresses and
+// national ids that carry a checksum (Spanish DNI/NIE, Brazilian CPF, Dutch
+// BSN, Indian Aadhaar, UK NHS number). Candidates come from hand-written
+// scanners or regexes without ambiguous repetition (linear time); validators
+// (checksums, ranges, shapes) then keep the real ones.
+
+import { isIPv6 } from 'node:net';
+import type { Finding } from './types.ts';
+
+export type PiiKind = 'email' | 'phone' | 'card' | 'iban' | 'ssn' | 'ip' | 'national_id';
+export const PII_KINDS: readonly PiiKind[] = ['email', 'phone', 'card', 'iban', 'ssn', 'ip', 'national_id'];
+
+// ---- validators -----------------------------------------------------------
+
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DK: 18,
+  DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23,
+  IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27,
+  MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SC: 31, SE: 24, SI: 19, SK: 24, SM: 27,
+  ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+};
+
+/** ISO 13616 check: country length (when known) and mod 97 == 1. */
+export function validIban(raw: string): boolean {
+  const s = raw.replace(/[\s-]/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
+  const len = IBAN_LENGTHS[s.slice(0, 2)];
+  if (len !== undefined ? s.length !== len : s.length < 15 || s.length > 34) return false;
+  const r = s.slice(4) + s.slice(0, 4);
+  let rem = 0;
+  for (let i = 0; i < r.length; i++) {
+    const c = r.charCodeAt(i);
+    const v = c >= 65 ? c - 55 : c - 48;
+    rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+  }
+  return rem === 1;
+}
+
+/** US SSN ranges: area not 000, 666 or 9xx; group not 00; serial not 0000. */
+export function validSsn(d: string): boolean {
+  if (!/^\d{9}$/.test(d)) return false;
+  const area = +d.slice(0, 3), group = +d.slice(3, 5), serial = +d.slice(5);
+  return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
+}
+
+export function validDni(s: string): boolean {
+  const m = /^([XYZ]?)(\d{7,8})-?([A-Z])$/.exec(s.toUpperCase());
+  if (!m) return false;
+  const prefix = m[1] ? String('XYZ'.indexOf(m[1])) : '';
+  const n = +(prefix + m[2]);
+  return 'TRWAGMYFPDXBNJZSQVHLCKE'[n % 23] === m[3];
+}
+
+export function validCpf(s: string): boolean {
+  const d = s.replace(/\D/g, '');
+  if (d.length !== 11 || /^(\d)\1{10}$/.test(d)) return false;
+  for (const len of [9, 10]) {
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum += +d[i]! * (len + 1 - i);
+    const check = ((sum * 10) % 11) % 10;
+    if (check !== +d[len]!) return false;
+  }
+  return true;
+}
+
+export function validBsn(d: string): boolean {
+  if (!/^\d{9}$/.test(d) || d === '000000000') return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += +d[i]! * (9 - i);
+  sum -= +d[8]!;
+  return sum % 11 === 0;
+}
+
+const VD = [[0,1,2,3,4,5,6,7,8,9],[1,2,3,4,0,6,7,8,9,5],[2,3,4,0,1,7,8,9,5,6],[3,4,0,1,2,8,9,5,6,7],[4,0,1,2,3,9,5,6,7,8],[5,9,8,7,6,0,4,3,2,1],[6,5,9,8,7,1,0,4,3,2],[7,6,5,9,8,2,1,0,4,3],[8,7,6,5,9,3,2,1,0,4],[9,8,7,6,5,4,3,2,1,0]];
+const VP = [[0,1,2,3,4,5,6,7,8,9],[1,5,7,6,2,8,3,0,9,4],[5,8,0,3,7,9,6,1,4,2],[8,9,1,6,0,4,3,5,2,7],[9,4,5,3,1,2,6,8,7,0],[4,2,8,6,5,7,3,9,0,1],[2,7,9,3,8,0,6,4,1,5],[7,0,4,6,9,1,3,2,5,8]];
+/** Verhoeff checksum (Aadhaar). */
+export function verhoeff(d: string): boolean {
+  let c = 0;
+  const rev = d.split('').reverse();
+  for (let i = 0; i < rev.length; i++) c = VD[c]![VP[i % 8]![+rev[i]!]!]!;
+  return c === 0;
+}
+
+export function validNhs(d: string): boolean {
+  if (!/^\d{10}$/.test(d)) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += +d[i]! * (10 - i);
+  const check = 11 - (sum % 11);
+  return (check === 11 ? 0 : check) === +d[9]! && check !== 10;
+}
+
+// ---- scanners -------------------------------------------------------------
+
+const LOCAL = /[A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]/;
+const DOMAIN = /[A-Za-z0-9.-]/;
+
+function emails(text: string, out: Finding[]): void {
+  let at = text.indexOf('@');
+  while (at >= 0) {
+    let s = at;
+    while (s > 0 && at - s < 64 && LOCAL.test(text[s - 1]!)) s--;
+    let e = at + 1;
+    while (e < text.length && e - at <= 253 && DOMAIN.test(text[e]!)) e++;
+    while (e > at + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e--;
+    while (s < at && text[s] === '.') s++;
+    const domain = text.slice(at + 1, e);
+    if (s < at && /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}$/.test(domain) && !text.slice(s, at).includes('..')) {
+      out.push(pii('email', s, e, 0.95, 'e-mail address'));
+    }
+    at = text.indexOf('@', Math.max(e, at + 1));
+  }
+}
+
+const NUMERIC = /(?:\+|\b)\(?\d+(?:(?:[ .-]|\) ?|[ -]\(|\)-)\d+)*/g;
+const PHONE_CUE = /(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|number|no\.|#)[^\n]{0,24}$/i;
+const SSN_CUE = /(?:ssn|social security|soc\.? sec)[^\n]{0,24}$/i;
+const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
+
+function numbers(text: string, out: Finding[], kinds: ReadonlySet<PiiKind>): void {
+  NUMERIC.lastIndex = 0;
+  for (let m = NUMERIC.exec(text); m; m = NUMERIC.exec(text)) {
+    let raw = m[0];
+    let start = m.index;
+    if (raw.startsWith('(') && !/^\(\d{1,5}\)/.test(raw)) {
+      raw = raw.slice(1);
+      start++;
+    }
+    const digits = raw.replace(/\D/g, '');
+    if (digits.length < 7) continue;
+    const end = start + raw.length;
+    // a number glued to letters (order ids, hashes) is not PII
+    const before = start > 0 ? text[start - 1]! : ' ';
+    const after = end < text.length ? text[end]! : ' ';
+    if (/[A-Za-z0-9_]/.test(before) || /[A-Za-z_]/.test(after)) continue;
+    const groups = raw.split(/[^\d]+/).filter(Boolean).map((g) => g.length);
+    const seps = raw.replace(/[\d+]/g, '');
+    const ctx = text.slice(Math.max(0, start - 40), start);
+
+    if (kinds.has('ip') && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) continue; // IPv4, reported by ips()
+    if (kinds.has('card') && digits.length >= 12 && digits.length <= 19 && !raw.startsWith('+') && luhn(digits) && /^[1-6]/.test(digits) && !/^(\d)\1+$/.test(digits)
+      && (groups.length === 1 || groups.every((g, i) => g === 4 || i === groups.length - 1 || (digits.length === 15 && (g === 6 || g === 5))))) {
+      out.push(pii('card', start, end, 0.95, 'payment card number (Luhn valid)'));
+      continue;
+    }
+    if (kinds.has('ssn') && digits.length === 9 && (/^\d{3}([- ])\d{2}\1\d{4}$/.test(raw) || (groups.length === 1 && SSN_CUE.test(ctx))) && validSsn(digits)) {
+      out.push(pii('ssn', start, end, 0.9, 'US social security number'));
+      continue;
+    }
+    if (kinds.has('national_id')) {
+      if (/^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(raw) && validCpf(digits)) {
+        out.push(pii('national_id', start, end, 0.9, 'Brazilian CPF number'));
+        continue;
+      }
+      const idCtx = ctx.toLowerCase();
+      if (digits.length === 9 && groups.length === 1 && /\bbsn\b|burgerservicenummer/.test(idCtx) && validBsn(digits)) {
+        out.push(pii('national_id', start, end, 0.85, 'Dutch BSN'));
+        continue;
+      }
+      if (digits.length === 12 && /aadhaar|aadhar|\buid\b/.test(idCtx) && verhoeff(digits)) {
+        out.push(pii('national_id', start, end, 0.85, 'Indian Aadhaar number'));
+        continue;
+      }
+      if (digits.length === 10 && /\bnhs\b/.test(idCtx) && validNhs(digits)) {
+        out.push(pii('national_id', start, end, 0.85, 'UK NHS number'));
+        continue;
+      }
+    }
+    if (kinds.has('phone') && isPhone(raw, digits, groups, seps, ctx)) out.push(pii('phone', start, end, raw.startsWith('+') ? 0.9 : 0.75, 'phone number'));
+  }
+}
+
+function isPhone(raw: string, digits: string, groups: number[], seps: string, ctx: string): boolean {
+  if (digits.length > 15) return false;
+  if (DATE_LIKE.test(raw)) return false;
+  if (/^\d+(?:\.\d+)+$/.test(raw) && !/^\d{3}\.\d{3}\.\d{4}$/.test(raw) && !/^\d{2}(?:\.\d{2}){3,4}$/.test(raw)) return false; // versions, decimals
+  if (raw.startsWith('+')) return digits.length >= 8;
+  if (digits.startsWith('00') && digits.length >= 10) return true;
+  if (digits.length < 7) return false;
+  if (groups.length === 1) return digits.length >= 9 && digits.length <= 12 && PHONE_CUE.test(ctx);
+  if (digits.length === 7) return /^\d{3}-\d{4}$/.test(raw);
+  // grouped digits: most groups short, as phone numbers are written
+  if (groups.some((g) => g > 5) && !(groups.length === 2 && groups[0]! <= 5 && groups[1]! <= 8)) return false;
+  if (!/[ .()-]/.test(seps)) return false;
+  return digits.length >= 8 || PHONE_CUE.test(ctx);
+}
+
+const IBAN = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,32}\b/g;
+function ibans(text: string, out: Finding[]): void {
+  IBAN.lastIndex = 0;
+  for (let m = IBAN.exec(text); m; m = IBAN.exec(text)) {
+    let s = m[0];
+    // Trim trailing words captured after a space-separated IBAN.
+    while (s.length > 15 && !validIban(s)) {
+      const sp = s.lastIndexOf(' ');
+      if (sp < 15) break;
+      s = s.slice(0, sp);
+    }
+    if (validIban(s)) {
+      out.push(pii('iban', m.index, m.index + s.length, 0.95, 'IBAN (mod 97 valid)'));
+      IBAN.lastIndex = m.index + s.length;
+    }
+  }
+}
+
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
+const IPV6 = /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}/g;
+function ips(text: string, out: Finding[]): void {
+  IPV4.lastIndex = 0;
+  for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
+    const before = m.index > 0 ? text[m.index - 1]! : ' ';
+    const after = text[m.index + m[0].length] ?? ' ';
+    if (before === '.' || (after === '.' && /\d/.test(text[m.index + m[0].length + 1] ?? ''))) continue; // part of a longer dotted number
+    if (m[0].split('.').every((o) => +o <= 255 && (o.length === 1 || o[0] !== '0'))) out.push(pii('ip', m.index, m.index + m[0].length, 0.85, 'IPv4 address'));
+  }
+  if (text.includes('::') || /[0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}:/i.test(text)) {
+    IPV6.lastIndex = 0;
+    for (let m = IPV6.exec(text); m; m = IPV6.exec(text)) {
+      if (m[0].length < 3) {
+        if (m[0].length === 0) IPV6.lastIndex++;
+        continue;
+      }
+      if (m[0].length >= 6 && /\d/.test(m[0]) && (m[0].match(/:/g)?.length ?? 0) >= 2 && isIPv6(m[0]) && /[0-9a-f]/i.test(m[0]) && m[0] !== '::') out.push(pii('ip', m.index, m.index + m[0].length, 0.85, 'IPv6 address'));
+    }
+  }
+}
+
+const DNI = /\b[XYZ]?\d{7,8}-?[A-Z]\b/g;
+function dnis(text: string, out: Finding[]): void {
+  DNI.lastIndex = 0;
+  for (let m = DNI.exec(text); m; m = DNI.exec(text)) if (validDni(m[0])) out.push(pii('national_id', m.index, m.index + m[0].length, 0.8, 'Spanish DNI/NIE'));
+}
+
+function pii(kind: PiiKind, start: number, end: number, score: number, message: string): Finding {
+  return { type: 'pii', rule: kind, kind, span: { start, end }, score, message };
+}
+
+/** All PII in `text` of the requested kinds, spans in `text`, sorted, without overlaps. */
+export function findPii(text: string, kinds: ReadonlySet<PiiKind> = new Set(PII_KINDS)): Finding[] {
+  const out: Finding[] = [];
+  const hasAt = text.includes('@');
+  if (hasAt && kinds.has('email')) emails(text, out);
+  // Cheap precheck: everything else needs digits.
+  if (/\d/.test(text)) {
+    if (kinds.has('iban')) ibans(text, out);
+    if (kinds.has('ip')) ips(text, out);
+    numbers(text, out, kinds);
+    if (kinds.has('national_id')) dnis(text, out);
+  }
+  out.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
+  const res: Finding[] = [];
+  for (const f of out) {
+    const prev = res[res.length - 1];
+    if (prev && f.span.start < prev.span.end) continue;
+    res.push(f);
+  }
+  return res;
+}

@@ -1,0 +1,365 @@
+// The scanner: runs every detector over a text at one enforcement point and
+// applies the policy's `scan:` section to decide allow / warn / redact / block.
+//
+//   normalize (NFKC, confusables, invisible chars)  -> unicode findings
+//   injection: heuristics + exfil markup + classifier(s), on the text and on
+//              every decoded layer (base64, hex, URL, ROT13, Unicode tags)
+//   secrets, PII, canary tokens                      -> typed findings
+//   actions per point and finding type -> verdict; redact spans -> placeholders
+//
+// Fail closed: a classifier that fails or an input over the size limit
+// (in `refuse` mode) yields verdict `block` with the reason in `errors`.
+// Inputs above maxBytes in `chunk` mode are scanned whole, in overlapping chunks.
+
+import { Buffer } from 'node:buffer';
+import { normalize, toOriginal, type Normalized } from './normalize.ts';
+import { decodeLayers, type Layer } from './decode.ts';
+import { findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
+import { builtinClassifier } from './classifier.ts';
+import { builtinSecrets, compileSecretRules, findSecrets, type SecretEngine } from './secrets.ts';
+import { SECRET_RULES } from './secret-rules.ts';
+import { findPii, PII_KINDS, type PiiKind } from './pii.ts';
+import { CanaryKeeper } from './canary.ts';
+import { Redactor } from './redact.ts';
+import './section.ts';
+import type { ScanSection } from './section.ts';
+import { ACTION_RANK, type Finding, type InjectionClassifier, type ScanAction, type ScanPoint, type ScanResult, SCAN_POINTS } from './types.ts';
+
+export interface ScanOptions {
+  point: ScanPoint;
+  /** Session id: redaction placeholders are stable within a session. */
+  session?: string;
+  /** Where the text came from (a tool name, a URL), recorded in the result for audit. */
+  source?: string;
+}
+
+/** State that outlives a policy reload: the canary key and the redaction maps. */
+export interface ScanState {
+  canary: CanaryKeeper;
+  redactor: Redactor;
+}
+
+export function createScanState(): ScanState {
+  return { canary: new CanaryKeeper(), redactor: new Redactor() };
+}
+
+export interface ScannerOptions {
+  /** Injection classifiers; default: the built-in model. Scores combine by max. */
+  classifiers?: InjectionClassifier[];
+  state?: ScanState;
+}
+
+const MIB = 1024 * 1024;
+export const DEFAULT_THRESHOLDS: Readonly<Record<ScanPoint, number>> = { input: 0.5, response: 0.5, output: 0.7 };
+
+/** Built-in actions per point, used where the policy says nothing. */
+export const DEFAULT_ACTIONS: Readonly<Record<ScanPoint, Readonly<Record<string, ScanAction>>>> = {
+  input: { injection: 'block', secret: 'warn', pii: 'allow', canary: 'block', unicode: 'warn', encoding: 'warn' },
+  response: { injection: 'block', secret: 'redact', pii: 'allow', canary: 'block', unicode: 'warn', encoding: 'warn', 'unicode.tag': 'block' },
+  output: { injection: 'warn', secret: 'redact', pii: 'redact', canary: 'block', unicode: 'warn', encoding: 'warn', 'injection.exfil-markup': 'block' },
+};
+
+interface Piece {
+  text: string;
+  layers: Layer[];
+  /** Span in the original text the piece stands for (the encoded segment for decoded layers). */
+  span: { start: number; end: number };
+  norm: Normalized | undefined;
+  hits: HeuristicHit[];
+  exfil: Array<{ start: number; end: number; message: string }>;
+  h: number;
+}
+
+interface Unit {
+  findings: Finding[];
+  pieces: Piece[];
+  errors: string[];
+}
+
+export class Scanner {
+  readonly state: ScanState;
+  private readonly classifiers: InjectionClassifier[];
+  private readonly secrets: SecretEngine;
+  private readonly disabledSecrets: ReadonlySet<string>;
+  private readonly piiKinds: ReadonlySet<PiiKind>;
+  private readonly maxBytes: number;
+  private readonly oversize: 'chunk' | 'refuse';
+  private readonly chunkChars: number;
+  private readonly overlapChars: number;
+  private readonly loadErrors: string[] = [];
+
+  constructor(readonly section: ScanSection = {}, opts: ScannerOptions = {}) {
+    this.state = opts.state ?? createScanState();
+    if (opts.classifiers) this.classifiers = opts.classifiers;
+    else {
+      const b = builtinClassifier();
+      this.classifiers = b.classifier ? [b.classifier] : [];
+      if (b.error) this.loadErrors.push(b.error);
+    }
+    const extra = section.secrets?.rules ?? [];
+    this.secrets = extra.length
+      ? compileSecretRules([...SECRET_RULES, ...extra.map((r) => ({ id: r.id, description: r.description ?? r.id, regex: r.regex, keywords: r.keywords ?? [], group: r.group, entropy: r.entropy }))])
+      : builtinSecrets();
+    this.disabledSecrets = new Set(section.secrets?.disable ?? []);
+    this.piiKinds = new Set((section.pii?.kinds as PiiKind[] | undefined) ?? PII_KINDS);
+    this.maxBytes = section.limits?.maxBytes ?? 10 * MIB;
+    this.oversize = section.limits?.oversize ?? 'chunk';
+    this.chunkChars = Math.max(4096, section.limits?.chunkBytes ?? MIB);
+    this.overlapChars = Math.min(Math.floor(this.chunkChars / 4), section.limits?.overlapBytes ?? 4096);
+  }
+
+  /** Mints a canary token to plant in a system prompt; output containing it is reported as a leak. */
+  canary(): string {
+    return this.state.canary.mint();
+  }
+
+  /** Scans with every classifier, awaiting asynchronous ones. Never throws. */
+  async scan(text: unknown, opts: ScanOptions): Promise<ScanResult> {
+    const t0 = performance.now();
+    const pre = this.begin(text, opts, t0);
+    if ('result' in pre) return pre.result;
+    const scores: Array<{ c: number; errors: string[] }> = [];
+    for (const u of pre.units) scores.push(await this.classifyAsync(u));
+    return this.finish(pre.text, pre.units, scores, opts, t0, pre.chunked);
+  }
+
+  /** Synchronous scan; an asynchronous classifier counts as a failure (fail closed) here: use scan(). Never throws. */
+  scanSync(text: unknown, opts: ScanOptions): ScanResult {
+    const t0 = performance.now();
+    const pre = this.begin(text, opts, t0);
+    if ('result' in pre) return pre.result;
+    const scores = pre.units.map((u) => this.classifySync(u));
+    return this.finish(pre.text, pre.units, scores, opts, t0, pre.chunked);
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private begin(input: unknown, opts: ScanOptions, t0: number): { text: string; units: Array<Unit & { offset: number }>; chunked: boolean } | { result: ScanResult } {
+    const point = SCAN_POINTS.includes(opts?.point) ? opts.point : undefined;
+    if (!point) return { result: this.failed('', 'input', `scan: unknown point '${String(opts?.point)}' (expected input, response or output)`, t0) };
+    let text: string;
+    if (typeof input === 'string') text = input;
+    else if (input instanceof Uint8Array) text = Buffer.from(input).toString('utf8');
+    else return { result: this.failed('', point, `scan: expected a string or bytes, got ${input === null ? 'null' : typeof input}`, t0) };
+    const bytes = Buffer.byteLength(text, 'utf8');
+    try {
+      if (bytes <= this.maxBytes) return { text, units: [{ ...this.unit(text, point), offset: 0 }], chunked: false };
+      if (this.oversize === 'refuse') {
+        return { result: this.failed(text, point, `scan: input of ${bytes} bytes exceeds scan.limits.maxBytes (${this.maxBytes}); refused (set scan.limits.oversize: chunk to scan it in chunks)`, t0) };
+      }
+      const units: Array<Unit & { offset: number }> = [];
+      const step = this.chunkChars - this.overlapChars;
+      for (let s = 0; s < text.length; s += step) {
+        let st = s;
+        // do not split a surrogate pair
+        if (st > 0 && isLowSurrogate(text.charCodeAt(st))) st--;
+        let e = Math.min(text.length, st + this.chunkChars);
+        if (e < text.length && isLowSurrogate(text.charCodeAt(e))) e++;
+        units.push({ ...this.unit(text.slice(st, e), point), offset: st });
+        if (e >= text.length) break;
+      }
+      return { text, units, chunked: true };
+    } catch (e) {
+      return { result: this.failed(text, point, `scan: internal error: ${(e as Error).message}`, t0) };
+    }
+  }
+
+  /** Everything but the classifiers, on one chunk. Spans are chunk-relative. */
+  private unit(text: string, point: ScanPoint): Unit {
+    const det = this.section.detectors ?? {};
+    const findings: Finding[] = [];
+    const errors: string[] = [];
+    const norm = normalize(text);
+    if (det.unicode !== false) findings.push(...norm.findings);
+    const t = norm.text;
+    const map = (s: number, e: number) => toOriginal(norm, s, e, text);
+    const remap = (fs: Finding[]) => fs.map((f) => ({ ...f, span: map(f.span.start, f.span.end) }));
+
+    const pieces: Piece[] = [];
+    const injection = det.injection !== false;
+    const addPiece = (pt: string, layers: Layer[], span: { start: number; end: number }, pn: Normalized | undefined) => {
+      const hits = injection ? findHeuristics(pt) : [];
+      const exfil = injection ? findExfilMarkup(pt) : [];
+      const h = heuristicScore(hits);
+      pieces.push({ text: pt, layers, span, norm: pn, hits, exfil, h: exfil.length ? 1 - (1 - h) * 0.15 : h });
+    };
+    addPiece(t, [], { start: 0, end: text.length }, norm);
+
+    if (det.decode !== false) {
+      const decoded = decodeLayers(t, { maxChars: 4 * MIB, maxSegments: 256 });
+      if (norm.tagText) decoded.push({ layer: 'tags', start: 0, end: t.length, text: norm.tagText });
+      let budget = 4 * MIB;
+      const visit = (layerText: string, layers: Layer[], span: { start: number; end: number }, depth: number) => {
+        const n2 = normalize(layerText);
+        budget -= n2.text.length;
+        addPiece(n2.text, layers, span, undefined);
+        // secrets and canaries hidden in an encoding count too
+        if (det.secrets !== false) for (const f of findSecrets(n2.text, this.secrets, { disabled: this.disabledSecrets })) findings.push({ ...f, span, layers });
+        if (det.canary !== false) for (const f of this.state.canary.find(n2.text)) findings.push({ ...f, span, layers });
+        if (depth < 3 && budget > 0) {
+          for (const d of decodeLayers(n2.text, { maxChars: Math.min(budget, MIB), maxSegments: 16 })) visit(d.text, [...layers, d.layer], span, depth + 1);
+        }
+      };
+      for (const d of decoded) {
+        if (budget <= 0) break;
+        visit(d.text, [d.layer], d.layer === 'tags' ? { start: 0, end: text.length } : map(d.start, d.end), 1);
+      }
+    }
+    if (det.secrets !== false) findings.push(...remap(findSecrets(t, this.secrets, { disabled: this.disabledSecrets })));
+    if (det.pii !== false) findings.push(...remap(findPii(t, this.piiKinds)));
+    if (det.canary !== false) findings.push(...remap(this.state.canary.find(t)));
+    void point;
+    return { findings, pieces, errors };
+  }
+
+  private classifySync(u: Unit): { c: number; errors: string[] } {
+    let c = 0;
+    const errors = [...this.loadErrors];
+    if (this.section.detectors?.injection === false) return { c, errors: [] };
+    for (const p of u.pieces) {
+      for (const cl of this.classifiers) {
+        try {
+          const s = cl.score(p.text);
+          if (typeof s !== 'number') {
+            errors.push(`classifier '${cl.name}' is asynchronous: use scan() instead of scanSync()`);
+            c = 1;
+            continue;
+          }
+          if (!(s >= 0 && s <= 1)) throw new Error(`score ${s} outside [0, 1]`);
+          (p as Piece & { c?: number }).c = Math.max((p as Piece & { c?: number }).c ?? 0, s);
+          c = Math.max(c, s);
+        } catch (e) {
+          errors.push(`classifier '${cl.name}' failed: ${(e as Error).message}`);
+          c = 1;
+        }
+      }
+    }
+    return { c, errors };
+  }
+
+  private async classifyAsync(u: Unit): Promise<{ c: number; errors: string[] }> {
+    let c = 0;
+    const errors = [...this.loadErrors];
+    if (this.section.detectors?.injection === false) return { c, errors: [] };
+    for (const p of u.pieces) {
+      for (const cl of this.classifiers) {
+        try {
+          const s = await cl.score(p.text);
+          if (!(typeof s === 'number' && s >= 0 && s <= 1)) throw new Error(`score ${String(s)} outside [0, 1]`);
+          (p as Piece & { c?: number }).c = Math.max((p as Piece & { c?: number }).c ?? 0, s);
+          c = Math.max(c, s);
+        } catch (e) {
+          errors.push(`classifier '${cl.name}' failed: ${(e as Error).message}`);
+          c = 1;
+        }
+      }
+    }
+    return { c, errors };
+  }
+
+  private finish(text: string, units: Array<Unit & { offset: number }>, scores: Array<{ c: number; errors: string[] }>, opts: ScanOptions, t0: number, chunked: boolean): ScanResult {
+    const point = opts.point;
+    const threshold = this.section[point]?.threshold ?? DEFAULT_THRESHOLDS[point];
+    const findings: Finding[] = [];
+    const errors: string[] = [];
+    let best = { score: 0, h: 0, c: 0 };
+    units.forEach((u, i) => {
+      const off = u.offset;
+      const shift = (f: Finding): Finding => (off ? { ...f, span: { start: f.span.start + off, end: f.span.end + off } } : f);
+      for (const f of u.findings) findings.push(shift(f));
+      errors.push(...scores[i]!.errors, ...u.errors);
+      for (const p of u.pieces) {
+        const c = (p as Piece & { c?: number }).c ?? 0;
+        const s = combine(p.h, c);
+        if (s > best.score) best = { score: s, h: p.h, c };
+        if (s < threshold && p.exfil.length === 0) continue;
+        const mapSpan = (a: number, b: number) => (p.norm ? toOriginal(p.norm, a, b, text.slice(off)) : p.span);
+        const layers = p.layers.length ? { layers: p.layers } : {};
+        if (s >= threshold) {
+          for (const hit of p.hits.slice(0, 32)) {
+            findings.push(shift({ type: 'injection', rule: hit.rule.id, kind: hit.rule.signal, span: mapSpan(hit.start, hit.end), score: s, message: hit.rule.message, ...layers }));
+          }
+          if (c >= threshold || p.hits.length === 0) {
+            findings.push(shift({ type: 'injection', rule: 'classifier', kind: 'classifier', span: p.span, score: s, message: `injection score ${s.toFixed(2)} (classifier ${c.toFixed(2)}, heuristics ${p.h.toFixed(2)})`, ...layers }));
+          }
+        }
+        for (const x of p.exfil) findings.push(shift({ type: 'injection', rule: 'exfil-markup', kind: 'exfiltration', span: mapSpan(x.start, x.end), score: 0.9, message: x.message, ...layers }));
+      }
+    });
+    if (chunked) errors.push(`input larger than scan.limits.maxBytes (${this.maxBytes}) was scanned in ${units.length} overlapping chunks`);
+    const merged = dedupeFindings(findings);
+    let verdict: ScanAction = 'allow';
+    for (const f of merged) {
+      f.action = this.actionFor(point, f);
+      if (ACTION_RANK[f.action] > ACTION_RANK[verdict]) verdict = f.action;
+    }
+    const failures = errors.filter((e) => !e.startsWith('input larger than'));
+    if (failures.length > 0) verdict = 'block';
+    const result: ScanResult = {
+      point,
+      verdict,
+      findings: merged,
+      injection: { score: round(best.score), threshold, classifier: round(best.c), heuristic: round(best.h) },
+      bytes: Buffer.byteLength(text, 'utf8'),
+      ms: round(performance.now() - t0),
+    };
+    const toRedact = merged.filter((f) => f.action === 'redact' && f.type !== 'injection' && f.type !== 'unicode');
+    if (toRedact.length > 0 || merged.some((f) => f.action === 'redact')) {
+      result.redacted = this.state.redactor.apply(text, toRedact.map((f) => ({ span: f.span, kind: f.kind ?? f.type })), opts.session);
+    }
+    if (errors.length) result.errors = errors;
+    if (chunked) result.chunked = true;
+    return result;
+  }
+
+  /** Lookup order: point `type.rule`, point `type.kind`, point `type`, then the same in `actions`, then built-in defaults. */
+  actionFor(point: ScanPoint, f: Finding): ScanAction {
+    const keys = [`${f.type}.${f.rule}`, ...(f.kind && f.kind !== f.rule ? [`${f.type}.${f.kind}`] : []), f.type];
+    for (const table of [this.section[point]?.actions, this.section.actions, DEFAULT_ACTIONS[point]]) {
+      if (!table) continue;
+      for (const k of keys) {
+        const a = (table as Record<string, string>)[k];
+        if (a) return a as ScanAction;
+      }
+    }
+    return 'warn';
+  }
+
+  private failed(text: string, point: ScanPoint, error: string, t0: number): ScanResult {
+    return {
+      point,
+      verdict: 'block',
+      findings: [],
+      injection: { score: 0, threshold: this.section[point]?.threshold ?? DEFAULT_THRESHOLDS[point] },
+      errors: [error],
+      bytes: typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0,
+      ms: round(performance.now() - t0),
+    };
+  }
+}
+
+/** Heuristics and classifier agree more often than either alone: noisy-or of the two. */
+export function combine(h: number, c: number): number {
+  return 1 - (1 - h) * (1 - c);
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Same type, rule and span reported twice (overlapping chunks, decoded layers): keep one. */
+function dedupeFindings(fs: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of fs.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end)) {
+    const k = `${f.type}|${f.rule}|${f.span.start}|${f.span.end}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(f);
+  }
+  return out;
+}

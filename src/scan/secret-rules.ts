@@ -1,0 +1,133 @@
+// Built-in secret rules: token formats published by their vendors (prefixes,
+// lengths, alphabets), private key armor, connection strings with passwords
+// and generic high-entropy assignments. Written for AgentWall (not copied
+// from another rule set); regexes use RE2 syntax and run on re2js.
+//
+// `keywords` (lowercase) gate each rule: the scanner runs a rule only near an
+// occurrence of one of its keywords, so hundreds of rules cost one pass.
+// `group` names the capture holding the secret value (what gets redacted and
+// entropy-checked); 0 means the whole match.
+
+export interface SecretRuleDef {
+  id: string;
+  description: string;
+  regex: string;
+  keywords: string[];
+  group?: number;
+  /** Minimum Shannon entropy (bits per char) of the value. */
+  entropy?: number;
+  /** Reject values that look like placeholders or variable references. */
+  placeholderCheck?: boolean;
+  score?: number;
+}
+
+const END = `(?:[^A-Za-z0-9_-]|$)`;
+const ASSIGN = `\\s{0,3}(?:=|:=|:|=>|\\|\\|=|\\?=|,)\\s{0,3}(?:["'\`]|\\\\")?`;
+
+export const SECRET_RULES: SecretRuleDef[] = [
+  // Cloud providers
+  { id: 'aws-access-key-id', description: 'AWS access key id', regex: `\\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b`, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'], group: 1, entropy: 3 },
+  { id: 'aws-secret-access-key', description: 'AWS secret access key', regex: `(?i)aws[a-z0-9_ .-]{0,30}(?:secret|sak|key)[a-z0-9_ .-]{0,20}${ASSIGN}([A-Za-z0-9/+=]{40})${END}`, keywords: ['aws'], group: 1, entropy: 3.5 },
+  { id: 'gcp-api-key', description: 'Google API key', regex: `\\b(AIza[0-9A-Za-z_-]{35})${END}`, keywords: ['aiza'], group: 1 },
+  { id: 'gcp-oauth-client-secret', description: 'Google OAuth client secret', regex: `\\b(GOCSPX-[A-Za-z0-9_-]{28})${END}`, keywords: ['gocspx-'], group: 1 },
+  { id: 'gcp-oauth-token', description: 'Google OAuth access token', regex: `\\b(ya29\\.[0-9A-Za-z_-]{30,})`, keywords: ['ya29.'], group: 1 },
+  { id: 'gcp-service-account-key', description: 'Google service account private key id', regex: `"private_key_id"\\s*:\\s*"([a-f0-9]{40})"`, keywords: ['private_key_id'], group: 1 },
+  { id: 'azure-storage-key', description: 'Azure storage account key', regex: `(?i)AccountKey=([A-Za-z0-9+/]{86}==)`, keywords: ['accountkey='], group: 1 },
+  { id: 'azure-client-secret', description: 'Azure AD client secret', regex: `(?:^|[^A-Za-z0-9_~.])([A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34})${END}`, keywords: ['q~'], group: 1, entropy: 3 },
+  { id: 'azure-sas-token', description: 'Azure shared access signature', regex: `(?i)[?&]sig=([A-Za-z0-9%+/]{40,100}(?:%3D|=){0,2})`, keywords: ['sig='], group: 1, entropy: 3.5 },
+  { id: 'digitalocean-token', description: 'DigitalOcean token', regex: `\\b(do[opr]_v1_[a-f0-9]{64})\\b`, keywords: ['dop_v1_', 'doo_v1_', 'dor_v1_'], group: 1 },
+  { id: 'alibaba-access-key-id', description: 'Alibaba Cloud AccessKey id', regex: `\\b(LTAI[A-Za-z0-9]{17,21})\\b`, keywords: ['ltai'], group: 1, entropy: 3 },
+  { id: 'heroku-api-key', description: 'Heroku API key', regex: `(?i)heroku[a-z0-9_ .-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b`, keywords: ['heroku'], group: 1 },
+  { id: 'heroku-api-key-v2', description: 'Heroku API key', regex: `\\b(HRKU-[A-Za-z0-9_-]{60})\\b`, keywords: ['hrku-'], group: 1 },
+  { id: 'databricks-token', description: 'Databricks API token', regex: `\\b(dapi[a-f0-9]{32}(?:-\\d)?)\\b`, keywords: ['dapi'], group: 1 },
+  { id: 'hashicorp-vault-token', description: 'HashiCorp Vault token', regex: `\\b(hv[sb]\\.[A-Za-z0-9_-]{24,})`, keywords: ['hvs.', 'hvb.'], group: 1, entropy: 3.5 },
+  { id: 'terraform-cloud-token', description: 'Terraform Cloud token', regex: `\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})\\b`, keywords: ['atlasv1'], group: 1 },
+  { id: 'doppler-token', description: 'Doppler token', regex: `\\b(dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44})\\b`, keywords: ['dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.', 'dp.scim.', 'dp.audit.'], group: 1 },
+  { id: 'cloudflare-api-token', description: 'Cloudflare API key', regex: `(?i)cloudflare[a-z0-9_ .-]{0,30}${ASSIGN}([A-Za-z0-9_-]{37,40})${END}`, keywords: ['cloudflare'], group: 1, entropy: 3 },
+  // Source control, registries, CI
+  { id: 'github-token', description: 'GitHub token', regex: `\\b(gh[pousr]_[A-Za-z0-9]{36,255})\\b`, keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], group: 1, entropy: 3 },
+  { id: 'github-fine-grained-token', description: 'GitHub fine-grained token', regex: `\\b(github_pat_[A-Za-z0-9_]{60,255})\\b`, keywords: ['github_pat_'], group: 1 },
+  { id: 'gitlab-token', description: 'GitLab token', regex: `\\b(gl(?:pat|dt|ptt|rt|cbt|oas|ft|imt|soat|ffct|agent)-[A-Za-z0-9_-]{20,})`, keywords: ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'glcbt-', 'gloas-', 'glft-', 'glimt-', 'glsoat-', 'glffct-', 'glagent-'], group: 1 },
+  { id: 'gitlab-runner-token', description: 'GitLab runner registration token', regex: `\\b(GR1348941[A-Za-z0-9_-]{20,})`, keywords: ['gr1348941'], group: 1 },
+  { id: 'bitbucket-app-password', description: 'Bitbucket app password', regex: `\\b(ATBB[A-Za-z0-9_=.-]{32,})`, keywords: ['atbb'], group: 1 },
+  { id: 'atlassian-api-token', description: 'Atlassian API token', regex: `\\b(ATATT3[A-Za-z0-9_=-]{150,})`, keywords: ['atatt3'], group: 1 },
+  { id: 'atlassian-token-assignment', description: 'Atlassian (Jira, Confluence) API token', regex: `(?i)(?:atlassian|jira|confluence)[a-z0-9_ .-]{0,30}${ASSIGN}([A-Za-z0-9]{24})${END}`, keywords: ['atlassian', 'jira', 'confluence'], group: 1, entropy: 3.5 },
+  { id: 'npm-token', description: 'npm access token', regex: `\\b(npm_[A-Za-z0-9]{36})\\b`, keywords: ['npm_'], group: 1, entropy: 3 },
+  { id: 'npmrc-auth', description: 'npm registry auth token', regex: `(?i)_auth(?:Token)?\\s*=\\s*([A-Za-z0-9+/=_-]{20,})`, keywords: ['_auth'], group: 1, entropy: 3 },
+  { id: 'pypi-token', description: 'PyPI upload token', regex: `\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})`, keywords: ['pypi-ageichlwas5vcmc'], group: 1 },
+  { id: 'rubygems-token', description: 'RubyGems API key', regex: `\\b(rubygems_[a-f0-9]{48})\\b`, keywords: ['rubygems_'], group: 1 },
+  { id: 'nuget-key', description: 'NuGet API key', regex: `\\b(oy2[a-z0-9]{43})\\b`, keywords: ['oy2'], group: 1 },
+  { id: 'crates-io-token', description: 'crates.io API token', regex: `\\b(cio[a-zA-Z0-9]{32})\\b`, keywords: ['cio'], group: 1, entropy: 3.5 },
+  { id: 'dockerhub-token', description: 'Docker Hub personal access token', regex: `\\b(dckr_pat_[A-Za-z0-9_-]{27})`, keywords: ['dckr_pat_'], group: 1 },
+  { id: 'sonarqube-token', description: 'SonarQube token', regex: `\\b((?:squ|sqp|sqa)_[a-f0-9]{40})\\b`, keywords: ['squ_', 'sqp_', 'sqa_'], group: 1 },
+  { id: 'artifactory-token', description: 'JFrog Artifactory token', regex: `\\b(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})\\b`, keywords: ['akcp', 'cmvmdgtu'], group: 1 },
+  { id: 'postman-api-key', description: 'Postman API key', regex: `\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b`, keywords: ['pmak-'], group: 1 },
+  { id: 'grafana-token', description: 'Grafana token', regex: `\\b(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{60,400}={0,2})`, keywords: ['glc_', 'glsa_', 'eyjrijoi'], group: 1 },
+  { id: 'sourcegraph-token', description: 'Sourcegraph access token', regex: `\\b(sgp_(?:[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40})\\b`, keywords: ['sgp_'], group: 1 },
+  { id: 'linear-api-key', description: 'Linear API key', regex: `\\b(lin_api_[A-Za-z0-9]{40})\\b`, keywords: ['lin_api_'], group: 1 },
+  { id: 'newrelic-key', description: 'New Relic key', regex: `\\b(NR(?:AK|II|JS|RA|AA)-[A-Za-z0-9]{20,42})\\b`, keywords: ['nrak-', 'nrii-', 'nrjs-', 'nrra-', 'nraa-'], group: 1 },
+  { id: 'dynatrace-token', description: 'Dynatrace API token', regex: `\\b(dt0[a-z]\\d{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b`, keywords: ['dt0'], group: 1 },
+  { id: 'shopify-token', description: 'Shopify token', regex: `\\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\\b`, keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'], group: 1 },
+  { id: 'okta-token', description: 'Okta API token', regex: `(?i)okta[a-z0-9_ .-]{0,40}${ASSIGN}(00[A-Za-z0-9_-]{40})${END}`, keywords: ['okta'], group: 1 },
+  { id: 'jenkins-token', description: 'Jenkins API token', regex: `(?i)jenkins[a-z0-9_ .-]{0,40}${ASSIGN}([a-f0-9]{32,34})${END}`, keywords: ['jenkins'], group: 1 },
+  { id: 'teamcity-token', description: 'TeamCity token', regex: `\\b(eyJ0eXAiOiAiVENWMiJ9\\.[A-Za-z0-9_-]{36}\\.[A-Za-z0-9_-]{48})`, keywords: ['eyj0exaioiaivenwmij9'], group: 1 },
+  // Chat and messaging
+  { id: 'slack-token', description: 'Slack token', regex: `\\b(xox[abeoprs]-(?:\\d+-)?[0-9A-Za-z-]{10,250})`, keywords: ['xoxa-', 'xoxb-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-'], group: 1 },
+  { id: 'slack-app-token', description: 'Slack app-level token', regex: `\\b(xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+)\\b`, keywords: ['xapp-'], group: 1 },
+  { id: 'slack-webhook', description: 'Slack webhook URL', regex: `(hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})`, keywords: ['hooks.slack.com'], group: 1 },
+  { id: 'discord-webhook', description: 'Discord webhook URL', regex: `(discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{30,})`, keywords: ['discord'], group: 1 },
+  { id: 'discord-bot-token', description: 'Discord bot token', regex: `(?i)discord[a-z0-9_ .-]{0,30}${ASSIGN}([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})`, keywords: ['discord'], group: 1 },
+  { id: 'telegram-bot-token', description: 'Telegram bot token', regex: `\\b(\\d{8,10}:AA[0-9A-Za-z_-]{33})${END}`, keywords: [':aa'], group: 1 },
+  { id: 'teams-webhook', description: 'Microsoft Teams webhook URL', regex: `(https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9-]+@[a-z0-9-]+/IncomingWebhook/[a-z0-9]+/[a-z0-9-]+|outlook\\.office(?:365)?\\.com/webhook/[a-z0-9-]+@[a-z0-9-]+/IncomingWebhook/[a-z0-9]+/[a-z0-9-]+)`, keywords: ['webhook.office.com', 'outlook.office'], group: 1 },
+  { id: 'twilio-key', description: 'Twilio API key', regex: `(?i)twilio[a-z0-9_ .-]{0,30}${ASSIGN}((?:SK|AC)?[a-f0-9]{32})${END}`, keywords: ['twilio'], group: 1 },
+  { id: 'twilio-api-key-sid', description: 'Twilio API key SID', regex: `\\b(SK[0-9a-f]{32})\\b`, keywords: ['sk'], group: 1, entropy: 3 },
+  { id: 'sendgrid-key', description: 'SendGrid API key', regex: `\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})`, keywords: ['sg.'], group: 1 },
+  { id: 'mailgun-key', description: 'Mailgun API key', regex: `\\b(key-[0-9a-f]{32})\\b`, keywords: ['key-'], group: 1 },
+  { id: 'mailchimp-key', description: 'Mailchimp API key', regex: `\\b([0-9a-f]{32}-us\\d{1,2})\\b`, keywords: ['-us'], group: 1 },
+  { id: 'postmark-token', description: 'Postmark server token', regex: `(?i)postmark[a-z0-9_ .-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`, keywords: ['postmark'], group: 1 },
+  // AI providers
+  { id: 'openai-api-key', description: 'OpenAI API key', regex: `\\b(sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,})`, keywords: ['t3blbkfj'], group: 1 },
+  { id: 'openai-project-key', description: 'OpenAI project key', regex: `\\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})`, keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'], group: 1 },
+  { id: 'anthropic-api-key', description: 'Anthropic API key', regex: `\\b(sk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_-]{80,120})`, keywords: ['sk-ant-'], group: 1 },
+  { id: 'huggingface-token', description: 'Hugging Face token', regex: `\\b((?:hf_|api_org_)[A-Za-z]{34})\\b`, keywords: ['hf_', 'api_org_'], group: 1, entropy: 3 },
+  { id: 'groq-api-key', description: 'Groq API key', regex: `\\b(gsk_[A-Za-z0-9]{52})\\b`, keywords: ['gsk_'], group: 1 },
+  { id: 'replicate-token', description: 'Replicate API token', regex: `\\b(r8_[A-Za-z0-9]{37})\\b`, keywords: ['r8_'], group: 1 },
+  { id: 'perplexity-key', description: 'Perplexity API key', regex: `\\b(pplx-[A-Za-z0-9]{48})\\b`, keywords: ['pplx-'], group: 1 },
+  { id: 'jina-key', description: 'Jina AI API key', regex: `\\b(jina_[A-Za-z0-9_-]{60,})`, keywords: ['jina_'], group: 1 },
+  { id: 'tavily-key', description: 'Tavily API key', regex: `\\b(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})\\b`, keywords: ['tvly-'], group: 1 },
+  { id: 'firecrawl-key', description: 'Firecrawl API key', regex: `\\b(fc-[a-f0-9]{32})\\b`, keywords: ['fc-'], group: 1 },
+  { id: 'xai-key', description: 'xAI API key', regex: `\\b(xai-[A-Za-z0-9]{80})\\b`, keywords: ['xai-'], group: 1 },
+  // Payments and commerce
+  { id: 'stripe-secret-key', description: 'Stripe secret or restricted key', regex: `\\b((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,99})\\b`, keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'sk_prod_', 'rk_prod_'], group: 1 },
+  { id: 'stripe-webhook-secret', description: 'Stripe webhook signing secret', regex: `\\b(whsec_[A-Za-z0-9]{32,})\\b`, keywords: ['whsec_'], group: 1 },
+  { id: 'square-token', description: 'Square access token', regex: `\\b(sq0(?:atp|csp)-[A-Za-z0-9_-]{22,60}|EAAA[A-Za-z0-9_-]{60})`, keywords: ['sq0atp-', 'sq0csp-', 'eaaa'], group: 1 },
+  { id: 'braintree-token', description: 'PayPal Braintree access token', regex: `(access_token\\$production\\$[a-z0-9]{16}\\$[a-f0-9]{32})`, keywords: ['access_token$production'], group: 1 },
+  { id: 'facebook-token', description: 'Facebook access token', regex: `\\b(EAA[A-Za-z0-9]{90,})`, keywords: ['eaa'], group: 1, entropy: 3.5 },
+  { id: 'facebook-secret', description: 'Facebook app secret', regex: `(?i)(?:facebook|fb)[a-z0-9_ .-]{0,30}(?:secret|key|token)[a-z0-9_ .-]{0,10}${ASSIGN}([a-f0-9]{32})${END}`, keywords: ['facebook', 'fb'], group: 1 },
+  { id: 'twitter-bearer', description: 'Twitter/X bearer token', regex: `(AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,})`, keywords: ['aaaaaaaaaaaaaaaaaaaaa'], group: 1 },
+  { id: 'linkedin-secret', description: 'LinkedIn client secret', regex: `(?i)linkedin[a-z0-9_ .-]{0,30}${ASSIGN}([A-Za-z0-9]{16})${END}`, keywords: ['linkedin'], group: 1, entropy: 3 },
+  { id: 'mapbox-token', description: 'Mapbox secret token', regex: `\\b(sk\\.eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,})`, keywords: ['sk.eyj'], group: 1 },
+  // Keys and tokens of any origin
+  { id: 'private-key', description: 'private key', regex: `(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S]{32,}?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\s|\\\\n|\\\\r){1,4}[A-Za-z0-9+/=:\\s-]{64,})`, keywords: ['private key'], group: 1 },
+  { id: 'putty-private-key', description: 'PuTTY private key', regex: `(PuTTY-User-Key-File-\\d+:[\\s\\S]{0,400}?Private-Lines:\\s*\\d+)`, keywords: ['putty-user-key-file'], group: 1 },
+  { id: 'age-secret-key', description: 'age secret key', regex: `(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})`, keywords: ['age-secret-key-1'], group: 1 },
+  { id: 'wireguard-private-key', description: 'WireGuard private key', regex: `(?i)PrivateKey\\s*=\\s*([A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=)`, keywords: ['privatekey'], group: 1 },
+  { id: 'jwt', description: 'JSON Web Token', regex: `\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})`, keywords: ['eyj'], group: 1 },
+  { id: 'password-hash', description: 'password hash (crypt, bcrypt, argon2)', regex: `(\\$(?:2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|[156]\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}|argon2(?:id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{10,}\\$[A-Za-z0-9+/]{20,}|apr1\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{22}))`, keywords: ['$2a$', '$2b$', '$2y$', '$2x$', '$2$', '$1$', '$5$', '$6$', '$argon2', '$apr1$'], group: 1 },
+  { id: 'connection-string-password', description: 'URL or connection string with a password', regex: `(?i)\\b(?:[a-z][a-z0-9+.-]{1,20})://[^\\s:@/'"\`]{1,100}:([^\\s@/'"\`]{3,200})@[^\\s'"\`]{1,200}`, keywords: ['://'], group: 1, placeholderCheck: true },
+  { id: 'connection-string-pwd', description: 'connection string with a password', regex: `(?i)(?:^|[;\\s'"])(?:password|pwd)\\s*=\\s*([^;'"\\s]{4,200})\\s*(?:;|$|['"])`, keywords: ['password=', 'pwd=', 'password =', 'pwd ='], group: 1, placeholderCheck: true },
+  { id: 'authorization-header', description: 'credentials in an Authorization header', regex: `(?i)\\b(?:authorization|proxy-authorization)\\s*[:=]\\s*["']?(?:bearer|basic|token|digest)\\s+([A-Za-z0-9_.~+/=-]{16,})`, keywords: ['authorization'], group: 1, entropy: 3, placeholderCheck: true },
+  { id: 'api-key-header', description: 'API key in a request header', regex: `(?i)\\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token|x-token)\\s*[:=]\\s*["']?([A-Za-z0-9_.~+/=-]{16,})`, keywords: ['api-key', 'auth-token', 'access-token', 'private-token', 'x-token'], group: 1, entropy: 3, placeholderCheck: true },
+  { id: 'bearer-token', description: 'bearer token', regex: `(?i)\\bbearer\\s+([A-Za-z0-9_.~+/-]{24,}=*)`, keywords: ['bearer'], group: 1, entropy: 3.5, placeholderCheck: true },
+  { id: 'cli-password-flag', description: 'password given on a command line', regex: `(?:^|\\s)(?:-p|--password|--pass|-password|--passwd)(?:\\s+|=)["']?([^\\s"'-][^\\s"']{5,100})`, keywords: ['-p ', '--pass', '-password', '-p='], group: 1, entropy: 2.8, placeholderCheck: true },
+  {
+    id: 'generic-secret-assignment',
+    description: 'secret assigned to a key, password or token variable',
+    regex: `(?i)([a-z0-9_.>-]{0,40}(?:secret|passwd|password|passphrase|pass|pwd|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|client[_.-]?secret|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key|auth)[a-z0-9_.-]{0,20})["'\`]?\\s{0,3}(?:=|:=|:|=>|\\|\\|=|\\?=|<-|->|\\s)\\s{0,3}(?:["'\`]|\\\\")?([A-Za-z0-9_./+=~!@#$%^&*?:-]{8,200})`,
+    keywords: ['secret', 'passw', 'passphrase', 'pwd', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth_', '_auth', 'auth=', 'auth:', 'auth"', "auth'", 'authkey', 'credential', 'private_key', 'privatekey', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey', 'pass=', 'pass:', 'pass"', "pass'", 'pass =', '_pass', 'pass_', '.pass', 'pass ='],
+    group: 2,
+    entropy: 3.2,
+    placeholderCheck: true,
+    score: 0.7,
+  },
+];

@@ -1,0 +1,211 @@
+// Secret detection. One case-insensitive pass over the text for every rule's
+// keywords (a literal alternation: linear and fast), then each rule whose
+// keyword occurred runs its re2js (linear-time) regex only on a window around
+// the occurrences. Values are checked for entropy and placeholders, so
+// `password = "${DB_PASSWORD}"` or AKIA...EXAMPLE are not reported.
+// Findings never carry the secret value.
+
+import { RE2JS } from 're2js';
+import { SECRET_RULES, type SecretRuleDef } from './secret-rules.ts';
+import type { Finding } from './types.ts';
+
+export interface CompiledSecretRule {
+  def: SecretRuleDef;
+  re: RE2JS;
+  /** Characters before/after a keyword hit that the regex may see. */
+  before: number;
+  after: number;
+}
+
+export interface SecretEngine {
+  rules: CompiledSecretRule[];
+  keyword: RegExp;
+  byKeyword: Map<string, number[]>;
+  /** Rules without keywords: run on the whole text. */
+  always: number[];
+}
+
+/** Compiles rule definitions; throws with the rule id on a regex RE2 cannot compile. */
+export function compileSecretRules(defs: SecretRuleDef[]): SecretEngine {
+  const rules: CompiledSecretRule[] = [];
+  const byKeyword = new Map<string, number[]>();
+  const always: number[] = [];
+  defs.forEach((def) => {
+    let re: RE2JS;
+    try {
+      re = RE2JS.compile(def.regex);
+    } catch (e) {
+      throw new Error(`secret rule '${def.id}': invalid RE2 regex: ${(e as Error).message}`);
+    }
+    const long = /private-key|putty/.test(def.id);
+    const i = rules.push({ def, re, before: 300, after: long ? 16384 : 600 }) - 1;
+    if (def.keywords.length === 0) always.push(i);
+    for (const k of def.keywords) {
+      const key = k.toLowerCase();
+      const list = byKeyword.get(key) ?? [];
+      list.push(i);
+      byKeyword.set(key, list);
+    }
+  });
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const keys = [...byKeyword.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  // Matching is on every keyword occurrence, including ones inside longer keywords.
+  const keyword = new RegExp(keys.length ? keys.map(esc).join('|') : '(?!)', 'gi');
+  return { rules, keyword, byKeyword, always };
+}
+
+let builtin: SecretEngine | undefined;
+export function builtinSecrets(): SecretEngine {
+  return (builtin ??= compileSecretRules(SECRET_RULES));
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  if (s.length === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) counts.set(s.charCodeAt(i), (counts.get(s.charCodeAt(i)) ?? 0) + 1);
+  let h = 0;
+  for (const c of counts.values()) {
+    const p = c / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const PLACEHOLDER = /^(?:x+|\*+|\.+|#+|-+|_+|0+|1234\w*|pass(?:word)?\d*|changeme|change_me|secret|null|nil|none|undefined|true|false|redacted|hidden|example\w*|sample\w*|test\w*|dummy\w*|placeholder\w*|your[_-]?\w*|my[_-]?\w*|some[_-]?\w*|enter[_-]?\w*|insert[_-]?\w*|replace[_-]?\w*|fake\w*|mock\w*|todo|fixme|tbd|string|value|env|default|foo\w*|bar|baz|abc\w*|qwerty\w*|letmein)$/i;
+
+/** True when the value is a placeholder, a variable reference or an identifier rather than a literal secret. */
+export function isPlaceholder(v: string): boolean {
+  if (/^[$%@{<[(]|\$\{|\{\{|^process\.|^os\.|^env\.|^ENV\[|^getenv|^System\./.test(v)) return true;
+  if (/example|xxxxx|\*\*\*\*|<[a-z_ -]+>|your[_-]?(?:api|secret|token|key|pass)/i.test(v)) return true;
+  const core = v.replace(/^["'`]+|["'`,;]+$/g, '');
+  if (PLACEHOLDER.test(core)) return true;
+  // identifiers and dotted references: user_password, config.db.password, getPassword, SOME_CONSTANT
+  if (/^[a-z]+(?:[_.-][a-z]+)+$/i.test(core) && !/\d/.test(core)) return true;
+  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(core)) return true;
+  if (/^[A-Z]+(?:_[A-Z]+)+$/.test(core)) return true;
+  return false;
+}
+
+function windowStart(text: string, p: number): number {
+  if (p <= 0) return 0;
+  // back up to a whitespace boundary (bounded) so \b and anchors see whole tokens
+  const limit = Math.max(0, p - 256);
+  for (let i = p; i > limit; i--) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) return i;
+  }
+  return limit;
+}
+
+export interface SecretOptions {
+  /** Rule ids to skip. */
+  disabled?: ReadonlySet<string>;
+}
+
+/** Scans `text` with the engine; findings have spans in `text`. */
+export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(), opts: SecretOptions = {}): Finding[] {
+  // Merge keyword windows per rule: [start, end) ranges in ascending order.
+  const windows = new Map<number, Array<[number, number]>>();
+  const add = (ri: number, s: number, e: number) => {
+    const list = windows.get(ri);
+    if (!list) windows.set(ri, [[s, e]]);
+    else {
+      const last = list[list.length - 1]!;
+      if (s <= last[1]) last[1] = Math.max(last[1], e);
+      else list.push([s, e]);
+    }
+  };
+  const kw = engine.keyword;
+  kw.lastIndex = 0;
+  for (let m = kw.exec(text); m; m = kw.exec(text)) {
+    const rs = engine.byKeyword.get(m[0].toLowerCase());
+    if (rs) {
+      for (const ri of rs) {
+        const r = engine.rules[ri]!;
+        add(ri, windowStart(text, m.index - r.before), Math.min(text.length, m.index + m[0].length + r.after));
+      }
+    }
+    // also try keywords that start inside this one (e.g. 'pass' within 'passphrase')
+    kw.lastIndex = m.index + 1;
+  }
+  for (const ri of engine.always) add(ri, 0, text.length);
+
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const [ri, list] of [...windows.entries()].sort((a, b) => a[0] - b[0])) {
+    const r = engine.rules[ri]!;
+    if (opts.disabled?.has(r.def.id)) continue;
+    const g = r.def.group ?? 0;
+    for (const [ws, we] of list) {
+      const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+      const matcher = r.re.matcher(sub);
+      let from = 0;
+      while (from <= sub.length && matcher.find(from)) {
+        const ms = matcher.start();
+        const me = matcher.end();
+        from = me > ms ? me : ms + 1;
+        const vs = matcher.start(g);
+        const ve = matcher.end(g);
+        if (vs < 0 || ve <= vs) continue;
+        const value = sub.slice(vs, ve);
+        if (r.def.entropy !== undefined && !passesEntropy(r.def, value)) continue;
+        if ((r.def.placeholderCheck || r.def.entropy !== undefined) && isPlaceholder(value)) continue;
+        if (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value)) continue;
+        const span = { start: ws + vs, end: ws + ve };
+        const key = `${span.start}:${span.end}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          type: 'secret',
+          rule: r.def.id,
+          kind: kindOf(r.def.id),
+          span,
+          score: r.def.score ?? 0.9,
+          message: `${r.def.description} (${ve - vs} chars)`,
+        });
+      }
+    }
+  }
+  // A specific rule and the generic one may report the same value: keep the specific one.
+  return dedupe(out);
+}
+
+function passesEntropy(def: SecretRuleDef, value: string): boolean {
+  return entropy(value) >= def.entropy!;
+}
+
+/** The generic rule sees many harmless assignments; require a value that looks generated or password-like. */
+function genericValueOk(key: string, value: string): boolean {
+  const v = value.replace(/["'`,;]+$/, '');
+  if (v.length < 8) return false;
+  const isPass = /pass|pwd/i.test(key);
+  const classes = (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/\d/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
+  if (/^https?:|^\/|^\.\.?\//.test(v)) return false; // URLs and paths
+  if (/^\d+(?:\.\d+)*$/.test(v)) return false; // numbers and versions
+  if (isPass) return classes >= 2 && entropy(v) >= 2.5;
+  return classes >= 2 && entropy(v) >= 3.2;
+}
+
+function kindOf(id: string): string {
+  if (id === 'private-key' || id === 'putty-private-key' || id === 'age-secret-key' || id === 'wireguard-private-key') return 'private_key';
+  if (id === 'jwt') return 'jwt';
+  if (id === 'password-hash') return 'password_hash';
+  if (id.startsWith('connection-string') || id === 'cli-password-flag') return 'password';
+  return 'secret';
+}
+
+function dedupe(fs: Finding[]): Finding[] {
+  fs.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end || b.score - a.score);
+  const out: Finding[] = [];
+  for (const f of fs) {
+    const prev = out[out.length - 1];
+    if (prev && f.span.start < prev.span.end) {
+      // overlapping: keep the higher score (the specific rule), widen nothing
+      if (f.score > prev.score) out[out.length - 1] = f;
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
+}
