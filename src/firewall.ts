@@ -71,6 +71,7 @@ const RANK = { allow: 0, ask: 1, deny: 2 } as const;
 export class Firewall {
   private compiled: CompiledPolicy;
   private readonly listeners: DecisionListener[] = [];
+  private readonly policyListeners: Array<(next: CompiledPolicy, previous: CompiledPolicy) => void> = [];
 
   constructor(
     policy: CompiledPolicy,
@@ -155,8 +156,25 @@ export class Firewall {
   /** Loads and compiles a new policy, then swaps it in atomically. A bad policy throws PolicyError and the old one stays. */
   reload(policy: PolicyInput): CompiledPolicy {
     const next = loadPolicy(policy, { maxBytes: this.opts.maxPolicyBytes });
+    const previous = this.compiled;
     this.compiled = next;
+    for (const l of this.policyListeners) {
+      try {
+        l(next, previous);
+      } catch {
+        /* a policy listener (audit) reports its own failures; the swap already happened */
+      }
+    }
     return next;
+  }
+
+  /** Called after each successful reload (audit log of policy changes); returns a function that removes it. */
+  onPolicyChange(listener: (next: CompiledPolicy, previous: CompiledPolicy) => void): () => void {
+    this.policyListeners.push(listener);
+    return () => {
+      const i = this.policyListeners.indexOf(listener);
+      if (i !== -1) this.policyListeners.splice(i, 1);
+    };
   }
 
   /** Adds a decision listener; returns a function that removes it. */

@@ -5,3 +5,6 @@ export { ACTION_KINDS, checkAction } from './action.ts';
 export { loadPolicy, policySources, compilePolicy, decide, PolicyError, formatIssue, registerMatcher, registerSection, type PolicyInput, type CompiledPolicy, type CompiledRule, type PolicyIssue, type MatcherDef } from './policy/index.ts';
 export { explain, type Explanation, type RuleExplanation } from './policy/explain.ts';
 export type { Analyzer } from './analyze/facts.ts';
+export { AuditLog, AuditWriteError, attachAudit, auditDecisions, verifyLog, queryRecords, exportRecords, redactAction, loadSigningKey, loadVerifyKey, KeyError, type AuditOptions, type Durability, type AuditInput, type AuditRecord, type AuditType, type AuditQuery, type VerifyReport, type VerifyProblem, type Redactor } from './audit/index.ts';
+export { ApprovalQueue, QueueApprover, ApprovalError, type QueueOptions, type ApproverOptions, type WebhookOptions, type ApprovalRequest, type ApprovalAnswer, type ApprovalStatus } from './approval/index.ts';
+export { openStore, resolveDataDir, StoreError, type Store, type StoreOptions } from './store/index.ts';

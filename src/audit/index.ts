@@ -3,6 +3,7 @@ export { AuditLog, AuditWriteError, CHECKPOINT_FILE, type AuditOptions, type Dur
 export { verifyLog, type VerifyReport, type VerifyProblem, type ProblemKind } from './verify.ts';
 export { queryRecords, exportRecords, parseTime, type AuditQuery } from './query.ts';
 export { auditDecisions, type AuditListenerOptions } from './listener.ts';
+export { attachAudit } from './attach.ts';
 export { redactAction, SECRET_KEY, REDACTED, type Redactor } from './redact.ts';
 export { loadSigningKey, loadVerifyKey, KeyError, KEY_FILE, PUBLIC_KEY_FILE, type SigningKey } from './keys.ts';
 export { canonicalJson } from './canonical.ts';

@@ -89,3 +89,29 @@ test('parseTime reads ISO, epoch ms and durations, and rejects the rest clearly'
   assert.equal(parseTime('2h', 10_000_000), 10_000_000 - 7_200_000);
   assert.throws(() => parseTime('yesterday'), /cannot read time 'yesterday'/);
 });
+
+test('attachAudit records the loaded policy, every reload and every decision', async (t) => {
+  const { attachAudit } = await import('../../src/audit/index.ts');
+  const dir = tempDir(t);
+  const store = openStore({ dataDir: dir });
+  t.after(() => store.close());
+  const log = new AuditLog(store);
+  const fw = await createFirewall({ policy: POLICY });
+  const detach = attachAudit(fw, log, { by: 'ops' });
+  const first = fw.policy.digest;
+  fw.guard({ kind: 'tool', tool: 'ls' });
+  fw.reload({ version: 1, default: 'deny', rules: [] });
+  const d = fw.guard({ kind: 'tool', tool: 'ls' });
+  assert.equal(d.effect, 'deny');
+  detach();
+  fw.guard({ kind: 'tool', tool: 'ls' });
+  const recs = [...queryRecords(store)];
+  assert.deepEqual(recs.map((r) => r.type), ['policy', 'decision', 'policy', 'decision']);
+  const reload = recs[2]!.data as Record<string, unknown>;
+  assert.equal(reload.event, 'reloaded');
+  assert.equal(reload.previousDigest, first);
+  assert.equal(reload.policyDigest, fw.policy.digest);
+  assert.equal(recs[2]!.principal, 'ops');
+  assert.equal((recs[3]!.data as Record<string, unknown>).policyDigest, fw.policy.digest);
+  log.close();
+});
