@@ -64,7 +64,15 @@ interface CpRow {
 }
 
 export function verifyLog(store: Store, trusted: { publicKey: KeyObject; keyId: string }, opts: { maxProblems?: number } = {}): VerifyReport {
-  const max = opts.maxProblems ?? 100;
+  // The checkpoint file is written after its checkpoint commits, so reading it
+  // before taking the snapshot guarantees the snapshot holds it, even while
+  // other processes keep appending.
+  const side = readSidecar(store.dataDir);
+  return store.db.transaction(() => verifySnapshot(store, trusted, side, opts.maxProblems ?? 100))();
+}
+
+function verifySnapshot(store: Store, trusted: { publicKey: KeyObject; keyId: string }, side: Sidecar | undefined, maxProblems: number): VerifyReport {
+  const max = maxProblems;
   const problems: VerifyProblem[] = [];
   let dropped = false;
   const add = (p: VerifyProblem) => {
@@ -132,7 +140,6 @@ export function verifyLog(store: Store, trusted: { publicKey: KeyObject; keyId: 
     lastCp = Math.max(lastCp, cp.seq);
   }
 
-  const side = readSidecar(store.dataDir);
   if (side) {
     const inDb = cps.find((c) => c.signature === side.signature);
     if (!inDb) {
