@@ -61,7 +61,21 @@ test('two writer processes append to one database as one unbroken chain', async 
   const n = 3000;
   const a = startWriter(dir, 'sync', n, 'wa');
   const b = startWriter(dir, 'batch', n, 'wb');
+  // Verifying while both append must never report a false problem.
+  let running = true;
+  const checks = (async () => {
+    let k = 0;
+    while (running) {
+      const r = verifyDir(dir);
+      assert.equal(r.ok, true, `verify during writes: ${JSON.stringify(r.problems)}`);
+      k++;
+      await new Promise((res) => setTimeout(res, 30));
+    }
+    return k;
+  })();
   const [ca, cb] = await Promise.all([a.done, b.done]);
+  running = false;
+  assert.ok((await checks) > 0);
   assert.equal(ca, 0, a.stderr());
   assert.equal(cb, 0, b.stderr());
   assert.equal(present(dir, 'wa').size, n);
