@@ -201,14 +201,35 @@ export class ApprovalQueue {
     const comment = commentRaw === undefined ? undefined : String(commentRaw).slice(0, MAX_COMMENT);
     const db = this.store.db;
     const now = this.now();
-    let expiredNow = false;
-    const result = db.transaction((): 'expired' | 'voted' => {
+    let result: 'expired' | 'voted';
+    try {
+      result = this.voteTx(id, approver, vote, comment, remember, now);
+    } catch (e) {
+      // Refused votes are security events (an agent trying to approve itself): record them.
+      if (e instanceof ApprovalError && (e.code === 'SELF_APPROVAL' || e.code === 'NOT_ALLOWED' || e.code === 'DUPLICATE_VOTE')) {
+        const req = this.get(id);
+        if (req) this.audit(req, 'vote-refused', { approver, vote, refused: e.code, reason: e.message });
+      }
+      throw e;
+    }
+    const req = this.get(id)!;
+    if (result === 'expired') {
+      this.resolved(req, 'expired');
+      throw new ApprovalError('EXPIRED', `approval ${id} ${req.outcome ?? 'timed out'}`);
+    }
+    this.audit(req, vote === 'approve' ? 'approved-vote' : 'denied-vote', { approver, comment, remember });
+    if (req.status !== 'pending') this.resolved(req, req.status);
+    return req;
+  }
+
+  private voteTx(id: string, approver: string, vote: 'approve' | 'deny', comment: string | undefined, remember: boolean, now: number): 'expired' | 'voted' {
+    const db = this.store.db;
+    return db.transaction((): 'expired' | 'voted' => {
       const row = db.prepare('SELECT * FROM approvals WHERE id = ?').get(id) as Row | undefined;
       if (!row) throw new ApprovalError('NOT_FOUND', `no approval with id '${id}'`);
       if (row.status !== 'pending') throw new ApprovalError('NOT_PENDING', `approval ${id} is already ${row.status}${row.outcome ? ` (${row.outcome})` : ''}`);
       if (row.expires_at <= now) {
         db.prepare("UPDATE approvals SET status = 'expired', resolved_at = ?, outcome = ? WHERE id = ?").run(now, `timed out after ${fmtMs(row.expires_at - row.created_at)} without enough approvals`, id);
-        expiredNow = true;
         return 'expired';
       }
       if (row.principal !== null && row.principal === approver) {
@@ -236,14 +257,6 @@ export class ApprovalQueue {
       }
       return 'voted';
     }).immediate();
-    const req = this.get(id)!;
-    if (result === 'expired' || expiredNow) {
-      this.resolved(req, 'expired');
-      throw new ApprovalError('EXPIRED', `approval ${id} ${req.outcome ?? 'timed out'}`);
-    }
-    this.audit(req, vote === 'approve' ? 'approved-vote' : 'denied-vote', { approver, comment, remember });
-    if (req.status !== 'pending') this.resolved(req, req.status);
-    return req;
   }
 
   private resolved(req: ApprovalRequest, event: string): void {

@@ -4,7 +4,7 @@
 // becomes a StoreError naming the file and what to do.
 
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DB_FILE, ensureDataDir } from './datadir.ts';
 import { StoreError } from './errors.ts';
@@ -39,6 +39,7 @@ export function openStore(opts: StoreOptions = {}): Store {
   if ((opts.readonly || opts.mustExist) && !existsSync(file)) {
     throw new StoreError(`no AgentWall database at ${file} (use --data-dir or $AGENTWALL_HOME to point at the data directory)`, file, 'ENOENT');
   }
+  const fresh = !opts.readonly && !existsSync(file);
   let db: Db;
   try {
     db = new Database(file, { readonly: opts.readonly ?? false, timeout: opts.busyTimeoutMs ?? 10_000 });
@@ -57,6 +58,8 @@ export function openStore(opts: StoreOptions = {}): Store {
     // not a database, or whose first pages are damaged, fails here, at open.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     migrate(db, file, opts.readonly ?? false);
+    // Owner-only: it holds what agents did (redacted) and pending approvals. SQLite gives its -wal and -shm files the same mode.
+    if (fresh && process.platform !== 'win32') chmodSync(file, 0o600);
   } catch (e) {
     db.close();
     throw e instanceof StoreError ? e : wrap(e, file, 'cannot read');

@@ -154,6 +154,16 @@ test('every request, vote and outcome lands in the audit log, and the chain veri
   approver.close();
   const events = [...queryRecords(store, { type: 'approval' })].map((r) => (r.data as { event: string }).event);
   assert.deepEqual(events, ['requested', 'approved-vote', 'approved-vote', 'approved']);
+  const approver2 = new QueueApprover(audited, { pollMs: 25 });
+  const p2 = approver2.request({ kind: 'tool', tool: 'deploy', principal: agent }, fw.guard({ kind: 'tool', tool: 'deploy', principal: agent }));
+  const b = await pendingOne(queue);
+  assert.throws(() => audited.approve(b.id, 'agent-7'), ApprovalError);
+  const refused = [...queryRecords(store, { type: 'approval' })].pop()!.data as Record<string, unknown>;
+  assert.equal(refused.event, 'vote-refused');
+  assert.equal(refused.refused, 'SELF_APPROVAL');
+  audited.deny(b.id, 'alice');
+  assert.equal((await p2).effect, 'deny');
+  approver2.close();
   log.close();
   assert.equal(verifyLog(store, loadVerifyKey(store.dataDir)).ok, true);
 });

@@ -142,3 +142,9 @@ test('disk full, batch + failClosed: records stay buffered, decisions deny while
   assert.equal(r.records, 1 + 40 + 1 + 1);
 });
 
+
+test('the database file is created owner-only (0600)', (t) => {
+  const dir = tempDir(t);
+  seedLog(dir, 1);
+  assert.equal(statSync(join(dir, DB_FILE)).mode & 0o777, 0o600);
+});
