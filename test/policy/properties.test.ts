@@ -41,7 +41,10 @@ const actionArb: fc.Arbitrary<Action> = fc.record({
   principal: fc.record({ id: fc.constant('p'), roles: fc.subarray(['admin', 'dev', 'ops']) }),
 });
 
-type P = fc.RecordValue<{ default: fc.Arbitrary<string>; rules: fc.Arbitrary<Array<{ effect: string; when: object; unless: object | undefined; monitor: boolean }>> }>;
+interface P {
+  default: string;
+  rules: Array<{ effect: string; when: object; unless: object | undefined; monitor: boolean }>;
+}
 
 function build(p: P, order?: number[]): CompiledPolicy {
   const rules = p.rules.map((r, i) => ({
