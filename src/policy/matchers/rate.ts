@@ -1,0 +1,58 @@
+// `rate:` condition: holds when this action would exceed a sliding-window rate,
+// i.e. at least `max` earlier actions with the same key ran within `per`.
+//
+//   rate: { max: 10, per: 1m, key: [principal, tool] }
+//   rate: { max: 3, per: 1h, key: [session], match: { tool: send_money } }
+//
+// key: principal (the agent, across its sessions), session, tool, kind; it must
+// include principal or session. Past actions count when their effect is in
+// `effects` (default allow and ask: what may have run). If the window reaches
+// past the retained history, the count is unknown and the rule fails closed.
+
+import { registerMatcher, type Cond } from '../matcher.ts';
+import { snapshotOf } from '../../session/snapshot.ts';
+import { duration, effectsOf, keyOf, mapOf, positiveInt, sameKey } from './session-common.ts';
+
+registerMatcher({
+  key: 'rate',
+  summary: 'sliding-window rate limit: { max, per, key: [principal|session|tool|kind], match?, effects? }',
+  compile(value, c): Cond {
+    const v = mapOf(value, c, ['max', 'per', 'key', 'match', 'effects'], 'rate: { max: 10, per: 1m, key: [principal, tool] }');
+    if (v.max === undefined) c.error("missing 'max'");
+    if (v.per === undefined) c.error("missing 'per'");
+    const max = positiveInt(v.max, c, ['max']);
+    const per = duration(v.per, c, ['per']);
+    const key = keyOf(v.key, c, ['key']);
+    const effects = effectsOf(v.effects, c, ['effects']);
+    const match = v.match !== undefined ? c.conditions(v.match, ['match']) : undefined;
+    const count = (ctx: Parameters<Cond['test']>[0]): number => {
+      const snap = snapshotOf(ctx, 'rate');
+      const h = snap.history(key.scope);
+      if (!h) return 0;
+      const { tool, kind } = ctx.action;
+      const since = ctx.now - per;
+      let n = 0;
+      let covered = false;
+      for (let i = 0; i < h.size; i++) {
+        const e = h.back(i)!;
+        if (e.t < since) {
+          covered = true;
+          break;
+        }
+        if (!effects.has(e.effect) || !sameKey(e, key, tool, kind)) continue;
+        if (match && !match.test(snap.pastContext(e))) continue;
+        if (++n >= max) return n;
+      }
+      if (!covered && h.size >= h.capacity) {
+        throw new Error(`rate window ${v.per} reaches past the ${h.capacity} actions kept in the ${key.scope} history; raise the history limit or shorten the window`);
+      }
+      return n;
+    };
+    return {
+      describe: `rate of ${key.describe}${match ? ` (${match.describe})` : ''} >= ${max} per ${v.per}`,
+      where: c.path,
+      test: (ctx) => count(ctx) >= max,
+      actual: (ctx) => ({ count: count(ctx), max }),
+    };
+  },
+});

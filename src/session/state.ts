@@ -1,0 +1,175 @@
+// The state of one session and of one agent, with their bounds: histories in
+// rings, tracked values in an insertion-ordered map whose oldest entries are
+// evicted, user text kept only up to a few kilobytes. Both serialize to plain
+// JSON so the persistent store can keep them between short-lived processes.
+
+import { Ring } from './ring.ts';
+import { ORIGIN, type FindingCounts, type HistoryEntry, type SessionLimits, type ValueOrigin } from './types.ts';
+import { Profile, type ProfileJson } from './profile.ts';
+
+/** User text kept for substring provenance of multi-word values ("Dalton Street 123"). */
+const MAX_USER_TEXT = 16 * 1024;
+
+export class SessionState {
+  history: Ring<HistoryEntry>;
+  /** Number of actions recorded so far (history keeps only the newest maxHistory). */
+  steps = 0;
+  values = new Map<string, ValueOrigin>();
+  userText = '';
+  /** Untrusted texts ingested (tool responses, pages, files, other agents). */
+  untrusted = 0;
+  /** Step after which the first injection finding was recorded (0: none). */
+  injectionStep = 0;
+  /** Step after which the first untrusted content was recorded (0: none). */
+  untrustedStep = 0;
+  findings: FindingCounts = {};
+  denied = 0;
+  /** Values dropped because the table was full (reported, so eviction is never silent). */
+  evicted = 0;
+  /** Incremented on every change; the persistent store uses it to detect concurrent writers. */
+  version = 0;
+  agent: string | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly limits: SessionLimits,
+  ) {
+    this.history = new Ring(limits.maxHistory);
+  }
+
+  /** Records that `value` entered the session with the given origin bits. */
+  note(value: string, mask: number, tool: string | undefined): void {
+    const v = value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value;
+    const cur = this.values.get(v);
+    if (cur) {
+      cur.mask |= mask;
+      if (tool && !cur.tools.includes(tool) && cur.tools.length < this.limits.maxSourcesPerValue) cur.tools.push(tool);
+      return;
+    }
+    if (this.values.size >= this.limits.maxValues) {
+      const oldest = this.values.keys().next();
+      if (!oldest.done) this.values.delete(oldest.value);
+      this.evicted++;
+    }
+    this.values.set(v, { mask, tools: tool ? [tool] : [], step: this.steps });
+  }
+
+  lookup(value: string): ValueOrigin | undefined {
+    return this.values.get(value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value);
+  }
+
+  addUserText(text: string): void {
+    const t = text.toLowerCase().replace(/\s+/g, ' ');
+    this.userText = (this.userText ? `${this.userText}\n${t}` : t).slice(-MAX_USER_TEXT);
+  }
+
+  push(e: HistoryEntry): void {
+    this.steps++;
+    this.history.push(e);
+    if (e.effect === 'deny') this.denied++;
+  }
+
+  /** Approximate bytes held (strings as UTF-16), for bounds reporting. */
+  approxBytes(): number {
+    let b = 200 + this.userText.length * 2;
+    for (const [k, v] of this.values) b += 64 + k.length * 2 + v.tools.reduce((s, t) => s + 16 + t.length * 2, 0);
+    for (const e of this.history.toArray()) b += 120 + JSON.stringify(e.args ?? {}).length * 2 + JSON.stringify(e.facts ?? {}).length * 2;
+    return b;
+  }
+
+  toJSON(): SessionJson {
+    return {
+      v: 1,
+      id: this.id,
+      agent: this.agent,
+      steps: this.steps,
+      history: this.history.toArray(),
+      values: [...this.values].map(([k, o]) => [k, o.mask, o.tools, o.step]),
+      userText: this.userText,
+      untrusted: this.untrusted,
+      untrustedStep: this.untrustedStep,
+      injectionStep: this.injectionStep,
+      findings: this.findings,
+      denied: this.denied,
+      evicted: this.evicted,
+    };
+  }
+
+  static fromJSON(j: SessionJson, limits: SessionLimits): SessionState {
+    if (j.v !== 1) throw new Error(`unsupported session state version ${String(j.v)}`);
+    const s = new SessionState(j.id, limits);
+    s.agent = j.agent;
+    s.steps = j.steps;
+    s.history = Ring.from(limits.maxHistory, j.history);
+    for (const [k, mask, tools, step] of j.values.slice(-limits.maxValues)) s.values.set(k, { mask, tools, step });
+    s.userText = j.userText.slice(-MAX_USER_TEXT);
+    s.untrusted = j.untrusted;
+    s.untrustedStep = j.untrustedStep;
+    s.injectionStep = j.injectionStep;
+    s.findings = j.findings;
+    s.denied = j.denied;
+    s.evicted = j.evicted;
+    return s;
+  }
+}
+
+export interface SessionJson {
+  v: number;
+  id: string;
+  agent?: string;
+  steps: number;
+  history: HistoryEntry[];
+  values: Array<[string, number, string[], number]>;
+  userText: string;
+  untrusted: number;
+  untrustedStep: number;
+  injectionStep: number;
+  findings: FindingCounts;
+  denied: number;
+  evicted: number;
+}
+
+export class AgentState {
+  history: Ring<HistoryEntry>;
+  steps = 0;
+  profile = new Profile();
+  lastTool: string | undefined;
+  version = 0;
+
+  constructor(
+    readonly id: string,
+    readonly limits: SessionLimits,
+  ) {
+    this.history = new Ring(limits.maxAgentHistory);
+  }
+
+  push(e: HistoryEntry): void {
+    this.steps++;
+    this.history.push(e);
+  }
+
+  toJSON(): AgentJson {
+    return { v: 1, id: this.id, steps: this.steps, history: this.history.toArray(), profile: this.profile.toJSON(), lastTool: this.lastTool };
+  }
+
+  static fromJSON(j: AgentJson, limits: SessionLimits): AgentState {
+    if (j.v !== 1) throw new Error(`unsupported agent state version ${String(j.v)}`);
+    const a = new AgentState(j.id, limits);
+    a.steps = j.steps;
+    a.history = Ring.from(limits.maxAgentHistory, j.history);
+    a.profile = Profile.fromJSON(j.profile);
+    a.lastTool = j.lastTool;
+    return a;
+  }
+}
+
+export interface AgentJson {
+  v: number;
+  id: string;
+  steps: number;
+  history: HistoryEntry[];
+  profile: ProfileJson;
+  lastTool?: string;
+}
+
+export const UNTRUSTED_MASK = ORIGIN.tool | ORIGIN.injected;

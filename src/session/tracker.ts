@@ -1,0 +1,190 @@
+// SessionTracker: the Firewall's SessionProvider. view() builds the read-only
+// snapshot a decision sees; record() appends the decided action to the
+// session and agent histories and teaches the agent's profile (allowed actions
+// only); ingest() / noteScan() record the values that entered the session from
+// the user (trusted) or from tool responses (untrusted, and "injected" when a
+// scanner found an injection in them).
+//
+// Fail closed: when writing the state fails, the session is marked failed and
+// every later view of it throws (the firewall turns that into deny) until a
+// write succeeds again; a state that missed an event never lets an action through silently.
+
+import type { Action, Decision } from '../action.ts';
+import type { SessionView } from '../policy/matcher.ts';
+import type { AnalyzerSet, LazyFacts } from '../analyze/facts.ts';
+import { extractValues } from './extract.ts';
+import { featuresOf, type Anomaly } from './profile.ts';
+import { SessionSnapshot, SNAPSHOT_KEY, perMinute, type ProfileMode } from './snapshot.ts';
+import { MemorySessionStore, type SessionStore } from './store.ts';
+import { ORIGIN, type HistoryEntry, type ScanNote } from './types.ts';
+
+export interface TrackerOptions {
+  /** 'adaptive' (default): learn from allowed actions and score; 'learn': learn, never score; 'enforce': score a frozen profile. */
+  profileMode?: ProfileMode;
+  /** Analyzers used to recompute facts of past actions loaded from a persistent store. */
+  analyzers?: AnalyzerSet;
+  /** Largest facts object (JSON bytes) kept with a history entry. */
+  maxFactsBytes?: number;
+  now?: () => number;
+}
+
+export interface IngestOptions {
+  origin: 'user' | 'tool' | 'agent';
+  /** The tool (or source: web page, file, agent) the text came from. */
+  tool?: string;
+  /** A scanner found a prompt injection in this text. */
+  injected?: boolean;
+  /** Finding types the scanner reported (counted per session). */
+  findings?: readonly string[];
+}
+
+export interface IngestResult {
+  values: number;
+  truncated: boolean;
+}
+
+const MAX_FAILED = 10_000;
+
+export class SessionTracker {
+  private readonly failed = new Set<string>();
+  private readonly mode: ProfileMode;
+  /** Incremented on every noteScan, so a caller can tell whether firewall.scan reached the tracker. */
+  scansNoted = 0;
+
+  constructor(
+    readonly store: SessionStore = new MemorySessionStore(),
+    private readonly opts: TrackerOptions = {},
+  ) {
+    this.mode = opts.profileMode ?? 'adaptive';
+  }
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
+  }
+
+  view(action: Action): SessionView {
+    const sid = typeof action.session === 'string' && action.session !== '' ? action.session : undefined;
+    if (sid !== undefined && this.failed.has(sid)) throw new Error(`session state of '${clip(sid)}' is incomplete (an earlier write failed)`);
+    const aid = action.principal && typeof action.principal.id === 'string' ? action.principal.id : undefined;
+    const session = sid !== undefined ? this.store.getSession(sid) : undefined;
+    const agent = aid !== undefined ? this.store.getAgent(aid) : undefined;
+    return { [SNAPSHOT_KEY]: new SessionSnapshot(action, session, agent, this.now(), this.mode, this.opts.analyzers) };
+  }
+
+  record(action: Action, decision: Decision, facts?: LazyFacts): void {
+    const t = this.now();
+    const sid = action.session || undefined;
+    const aid = action.principal?.id;
+    const entry = this.entryOf(action, decision, facts, t);
+    this.guarded(sid, () => {
+      if (sid !== undefined) {
+        this.store.updateSession(sid, (s) => {
+          s.agent ??= aid;
+          s.push({ ...entry, step: s.steps + 1 });
+        });
+      }
+      if (aid !== undefined) {
+        this.store.updateAgent(aid, (a) => {
+          a.push({ ...entry, step: a.steps + 1 });
+          if (decision.effect !== 'allow') return;
+          const f = featuresOf(action);
+          if (this.mode !== 'enforce') a.profile.learn(f, a.lastTool, perMinute(a.history, t), t);
+          a.lastTool = f.tool;
+        });
+      }
+    });
+  }
+
+  /** Records the values of a text that entered the session. */
+  ingest(sessionId: string, text: string, o: IngestOptions): IngestResult {
+    const limits = this.store.limits;
+    const truncated = text.length > limits.maxIngestBytes;
+    const body = truncated ? text.slice(0, limits.maxIngestBytes) : text;
+    const values = extractValues(body, { words: true, max: limits.maxValues });
+    const mask = o.origin === 'user' ? ORIGIN.user : o.origin === 'agent' ? ORIGIN.agent : ORIGIN.tool | (o.injected ? ORIGIN.injected : 0);
+    this.guarded(sessionId, () =>
+      this.store.updateSession(sessionId, (s) => {
+        for (const v of values) s.note(v.value, mask, o.origin === 'tool' ? o.tool : undefined);
+        if (o.origin === 'user') s.addUserText(body);
+        if (o.origin === 'tool') {
+          s.untrusted++;
+          if (s.untrustedStep === 0) s.untrustedStep = s.steps + 1;
+          if (o.injected && s.injectionStep === 0) s.injectionStep = s.steps + 1;
+        }
+        for (const f of o.findings ?? []) s.findings[f] = (s.findings[f] ?? 0) + 1;
+      }),
+    );
+    return { values: values.length, truncated };
+  }
+
+  /** Hook called by Firewall.scan: user input is trusted, tool responses are untrusted, injections taint. */
+  noteScan(text: string, result: ScanNote, opts: { session?: string; source?: string }): void {
+    this.scansNoted++;
+    if (!opts.session) return;
+    const findings = (result.findings ?? []).map((f) => f.type);
+    const injected = findings.includes('injection') || (result.injection !== undefined && result.injection.score >= result.injection.threshold);
+    const origin = result.point === 'input' ? 'user' : result.point === 'response' ? 'tool' : 'agent';
+    this.ingest(opts.session, text, { origin, tool: opts.source, injected, findings });
+  }
+
+  /** Anomaly of an action for its agent, outside a decision (CLI, tests). */
+  anomaly(action: Action, minSamples = 20): Anomaly {
+    const v = this.view(action)[SNAPSHOT_KEY] as SessionSnapshot;
+    return v.anomaly(minSamples);
+  }
+
+  private guarded(sid: string | undefined, write: () => void): void {
+    try {
+      write();
+      if (sid !== undefined) this.failed.delete(sid);
+    } catch (e) {
+      if (sid !== undefined) {
+        if (this.failed.size >= MAX_FAILED) this.failed.clear();
+        this.failed.add(sid);
+      }
+      throw e;
+    }
+  }
+
+  private entryOf(action: Action, decision: Decision, facts: LazyFacts | undefined, t: number): HistoryEntry {
+    const limits = this.store.limits;
+    const e: HistoryEntry = { step: 0, t, kind: action.kind, effect: decision.effect };
+    if (action.tool !== undefined) e.tool = action.tool;
+    if (action.args !== undefined) e.args = boundArgs(action.args, limits.maxArgString);
+    if (action.principal?.id !== undefined) e.principal = action.principal.id;
+    if (action.session !== undefined) e.session = action.session;
+    if (decision.rules.length > 0) e.rules = decision.rules.slice(0, 16);
+    const computed = facts?.computed();
+    if (computed && Object.keys(computed).length > 0) {
+      try {
+        const json = JSON.stringify(computed);
+        if (json.length <= (this.opts.maxFactsBytes ?? 4096)) e.facts = JSON.parse(json) as Record<string, unknown>;
+      } catch {
+        /* facts that do not serialize are recomputed later by the analyzers, if any */
+      }
+    }
+    return e;
+  }
+}
+
+/** A copy of the arguments with strings cut to `max` characters, depth and breadth bounded. */
+export function boundArgs(args: Record<string, unknown>, max: number): Record<string, unknown> {
+  const cut = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return v.length > max ? v.slice(0, max) : v;
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= 4) return '[nested]';
+    if (Array.isArray(v)) return v.slice(0, 32).map((x) => cut(x, depth + 1));
+    const out: Record<string, unknown> = {};
+    let n = 0;
+    for (const k of Object.keys(v)) {
+      if (n++ >= 32) break;
+      out[k] = cut((v as Record<string, unknown>)[k], depth + 1);
+    }
+    return out;
+  };
+  return cut(args, 0) as Record<string, unknown>;
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
