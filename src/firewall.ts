@@ -21,6 +21,8 @@ import { loadBuiltinAnalyzers } from './analyze/index.ts';
 export interface SessionProvider {
   view(action: Action): SessionView | undefined;
   record(action: Action, decision: Decision, facts: LazyFacts): void;
+  /** Optional: told about every scan, so the session records what entered it (user input: trusted; tool responses: untrusted). */
+  noteScan?(text: string, result: { point: 'input' | 'response' | 'output'; findings?: ReadonlyArray<{ type: string; rule?: string; score?: number }>; injection?: { score: number; threshold: number } }, opts: { session?: string; source?: string }): void;
 }
 
 /** Resolves an `ask`: returns the final effect once humans answered or the timeout passed (see src/approval). */
