@@ -20,9 +20,11 @@ export interface TrainOptions {
   lr: number;
   l2: number;
   seed: number;
+  /** Weight examples so every (corpus, label) pair counts the same in total: the big attack lists must not drown the rest. */
+  balance: boolean;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { spec: DEFAULT_SPEC, window: 512, stride: 384, epochs: 8, lr: 0.2, l2: 1e-5, seed: 1234 };
+export const DEFAULT_TRAIN: TrainOptions = { spec: DEFAULT_SPEC, window: 512, stride: 384, epochs: 4, lr: 0.1, l2: 1e-5, seed: 1234, balance: true };
 
 export interface Example {
   idx: Int32Array;
@@ -30,6 +32,7 @@ export interface Example {
   y: 0 | 1;
   w: number;
   group: string;
+  family: string;
 }
 
 /** mulberry32: tiny deterministic PRNG. */
@@ -58,14 +61,14 @@ export function examples(samples: Sample[], o: TrainOptions = DEFAULT_TRAIN): Ex
     const span = s.span && !n.map ? s.span : undefined;
     if (t.length <= o.window || !span) {
       const { idx, val } = featureVector(t, 0, t.length, o.spec);
-      out.push({ idx, val, y: s.label, w: 1, group: s.group });
+      out.push({ idx, val, y: s.label, w: 1, group: s.group, family: s.source.split(':')[0]! });
       continue;
     }
     for (let st = 0; ; st += o.stride) {
       const e = Math.min(t.length, st + o.window);
       const holds = span.start < e && span.end > st && Math.min(e, span.end) - Math.max(st, span.start) >= Math.min(40, span.end - span.start);
       const { idx, val } = featureVector(t, st, e, o.spec);
-      out.push({ idx, val, y: holds ? 1 : 0, w: 1, group: s.group });
+      out.push({ idx, val, y: holds ? 1 : 0, w: 1, group: s.group, family: s.source.split(':')[0]! });
       if (e >= t.length) break;
     }
   }
@@ -81,7 +84,15 @@ export function train(exs: Example[], o: TrainOptions = DEFAULT_TRAIN): LinearMo
   let gb = 1e-8;
   const pos = exs.filter((e) => e.y === 1).length;
   const neg = exs.length - pos;
-  const cw = [exs.length / (2 * Math.max(1, neg)), exs.length / (2 * Math.max(1, pos))];
+  let cw = [exs.length / (2 * Math.max(1, neg)), exs.length / (2 * Math.max(1, pos))];
+  let ew = exs.map(() => 1);
+  if (o.balance) {
+    const counts = new Map<string, number>();
+    for (const e of exs) counts.set(`${e.family}:${e.y}`, (counts.get(`${e.family}:${e.y}`) ?? 0) + 1);
+    const share = exs.length / counts.size;
+    ew = exs.map((e) => share / counts.get(`${e.family}:${e.y}`)!);
+    cw = [1, 1];
+  }
   const order = exs.map((_, i) => i);
   const rand = rng(o.seed);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -94,7 +105,7 @@ export function train(exs: Example[], o: TrainOptions = DEFAULT_TRAIN): LinearMo
       let z = b;
       for (let f = 0; f < ex.idx.length; f++) z += w[ex.idx[f]!]! * ex.val[f]!;
       const p = 1 / (1 + Math.exp(-z));
-      const g = (p - ex.y) * cw[ex.y]! * ex.w;
+      const g = (p - ex.y) * cw[ex.y]! * ex.w * ew[k]!;
       for (let f = 0; f < ex.idx.length; f++) {
         const j = ex.idx[f]!;
         const gj = g * ex.val[f]! + o.l2 * w[j]!;

@@ -16,6 +16,9 @@ import { explain, type Explanation } from './policy/explain.ts';
 import type { SessionView } from './policy/matcher.ts';
 import { LazyFacts, type Analyzer, type AnalyzerSet } from './analyze/facts.ts';
 import { loadBuiltinAnalyzers } from './analyze/index.ts';
+import { Scanner, createScanState, type ScanOptions, type ScanState } from './scan/scanner.ts';
+import type { ScanSection } from './scan/section.ts';
+import type { InjectionClassifier, ScanResult } from './scan/types.ts';
 
 /** Session state seen by policies and updated after each decision (see src/session). */
 export interface SessionProvider {
@@ -55,6 +58,8 @@ export interface FirewallOptions {
   now?: () => number;
   /** Maximum policy size in bytes. */
   maxPolicyBytes?: number;
+  /** Injection classifiers for scan() (default: the built-in model); e.g. an ONNX model or an HTTP service. */
+  classifiers?: InjectionClassifier[];
 }
 
 /** Thrown by wrapped functions when the firewall does not allow the call. */
@@ -73,6 +78,8 @@ const RANK = { allow: 0, ask: 1, deny: 2 } as const;
 export class Firewall {
   private compiled: CompiledPolicy;
   private readonly listeners: DecisionListener[] = [];
+  private readonly scanState: ScanState = createScanState();
+  private scanner?: { section: unknown; scanner: Scanner };
   private readonly policyListeners: Array<(next: CompiledPolicy, previous: CompiledPolicy) => void> = [];
 
   constructor(
@@ -177,6 +184,43 @@ export class Firewall {
       const i = this.policyListeners.indexOf(listener);
       if (i !== -1) this.policyListeners.splice(i, 1);
     };
+  }
+
+  /**
+   * Scans text at an enforcement point (user input, tool response, final
+   * output) per the policy's `scan:` section. Never throws; failures block.
+   */
+  async scan(text: string, opts: ScanOptions): Promise<ScanResult> {
+    return this.noteScan(text, await this.scannerFor().scan(text, opts), opts);
+  }
+
+  /** Synchronous scan (built-in or synchronous classifiers only). */
+  scanSync(text: string, opts: ScanOptions): ScanResult {
+    return this.noteScan(text, this.scannerFor().scanSync(text, opts), opts);
+  }
+
+  /** Mints a canary token to plant in a system prompt; a scan that finds it reports a leak. */
+  canary(): string {
+    return this.scanState.canary.mint();
+  }
+
+  private scannerFor(): Scanner {
+    const section = this.compiled.sections.scan;
+    if (!this.scanner || this.scanner.section !== section) {
+      this.scanner = { section, scanner: new Scanner((section ?? {}) as ScanSection, { state: this.scanState, classifiers: this.opts.classifiers }) };
+    }
+    return this.scanner.scanner;
+  }
+
+  private noteScan(text: string, result: ScanResult, opts: ScanOptions): ScanResult {
+    if (this.opts.session?.noteScan) {
+      try {
+        this.opts.session.noteScan(text, result, { session: opts?.session, source: opts?.source });
+      } catch {
+        /* best effort, like record() */
+      }
+    }
+    return result;
   }
 
   /** Adds a decision listener; returns a function that removes it. */

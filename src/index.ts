@@ -8,3 +8,4 @@ export type { Analyzer } from './analyze/facts.ts';
 export { AuditLog, AuditWriteError, attachAudit, auditDecisions, verifyLog, queryRecords, exportRecords, redactAction, loadSigningKey, loadVerifyKey, KeyError, type AuditOptions, type Durability, type AuditInput, type AuditRecord, type AuditType, type AuditQuery, type VerifyReport, type VerifyProblem, type Redactor } from './audit/index.ts';
 export { ApprovalQueue, QueueApprover, ApprovalError, type QueueOptions, type ApproverOptions, type WebhookOptions, type ApprovalRequest, type ApprovalAnswer, type ApprovalStatus } from './approval/index.ts';
 export { openStore, resolveDataDir, StoreError, type Store, type StoreOptions } from './store/index.ts';
+export { Scanner, CanaryKeeper, Redactor as ScanRedactor, builtinClassifier, LinearClassifier, type ScanOptions, type ScanSection, type ScanResult, type Finding, type ScanPoint, type ScanAction, type InjectionClassifier } from './scan/index.ts';

@@ -16,8 +16,8 @@ export interface SecretRuleDef {
   group?: number;
   /** Minimum Shannon entropy (bits per char) of the value. */
   entropy?: number;
-  /** Reject values that look like placeholders or variable references. */
-  placeholderCheck?: boolean;
+  /** Reject values that look like placeholders or variable references ('light': only template syntax such as ${X}, <x>, %s, ***). */
+  placeholderCheck?: boolean | 'light';
   score?: number;
 }
 
@@ -26,7 +26,7 @@ const ASSIGN = `\\s{0,3}(?:=|:=|:|=>|\\|\\|=|\\?=|,)\\s{0,3}(?:["'\`]|\\\\")?`;
 
 export const SECRET_RULES: SecretRuleDef[] = [
   // Cloud providers
-  { id: 'aws-access-key-id', description: 'AWS access key id', regex: `\\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b`, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'], group: 1, entropy: 3 },
+  { id: 'aws-access-key-id', description: 'AWS access key id', regex: `\\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\\b`, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'], group: 1, entropy: 2.5 },
   { id: 'aws-secret-access-key', description: 'AWS secret access key', regex: `(?i)aws[a-z0-9_ .-]{0,30}(?:secret|sak|key)[a-z0-9_ .-]{0,20}${ASSIGN}([A-Za-z0-9/+=]{40})${END}`, keywords: ['aws'], group: 1, entropy: 3.5 },
   { id: 'gcp-api-key', description: 'Google API key', regex: `\\b(AIza[0-9A-Za-z_-]{35})${END}`, keywords: ['aiza'], group: 1 },
   { id: 'gcp-oauth-client-secret', description: 'Google OAuth client secret', regex: `\\b(GOCSPX-[A-Za-z0-9_-]{28})${END}`, keywords: ['gocspx-'], group: 1 },
@@ -71,6 +71,11 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'okta-token', description: 'Okta API token', regex: `(?i)okta[a-z0-9_ .-]{0,40}${ASSIGN}(00[A-Za-z0-9_-]{40})${END}`, keywords: ['okta'], group: 1 },
   { id: 'jenkins-token', description: 'Jenkins API token', regex: `(?i)jenkins[a-z0-9_ .-]{0,40}${ASSIGN}([a-f0-9]{32,34})${END}`, keywords: ['jenkins'], group: 1 },
   { id: 'teamcity-token', description: 'TeamCity token', regex: `\\b(eyJ0eXAiOiAiVENWMiJ9\\.[A-Za-z0-9_-]{36}\\.[A-Za-z0-9_-]{48})`, keywords: ['eyj0exaioiaivenwmij9'], group: 1 },
+  { id: 'adafruit-io-key', description: 'Adafruit IO key', regex: `\\b(aio_[A-Za-z0-9]{28})\\b`, keywords: ['aio_'], group: 1 },
+  { id: 'dependency-track-key', description: 'Dependency-Track API key', regex: `\\b(odt_[A-Za-z0-9]{32,40})\\b`, keywords: ['odt_'], group: 1 },
+  { id: 'twitch-stream-key', description: 'Twitch stream key', regex: `\\b(live_\\d{6,12}_[A-Za-z0-9]{30})\\b`, keywords: ['live_'], group: 1 },
+  { id: 'newrelic-license-key', description: 'New Relic license key', regex: `\\b([a-z0-9]{36}NRAL|NRIQ-[A-Za-z0-9_-]{32})\\b`, keywords: ['nral', 'nriq-'], group: 1 },
+  { id: 'vault-unseal-key', description: 'HashiCorp Vault unseal key', regex: `(?i)unseal(?: key \\d+:)?\\s+([A-Za-z0-9+/]{43,44}={0,2})`, keywords: ['unseal'], group: 1, entropy: 3.5 },
   // Chat and messaging
   { id: 'slack-token', description: 'Slack token', regex: `\\b(xox[abeoprs]-(?:\\d+-)?[0-9A-Za-z-]{10,250})`, keywords: ['xoxa-', 'xoxb-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-'], group: 1 },
   { id: 'slack-app-token', description: 'Slack app-level token', regex: `\\b(xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+)\\b`, keywords: ['xapp-'], group: 1 },
@@ -113,20 +118,23 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'age-secret-key', description: 'age secret key', regex: `(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})`, keywords: ['age-secret-key-1'], group: 1 },
   { id: 'wireguard-private-key', description: 'WireGuard private key', regex: `(?i)PrivateKey\\s*=\\s*([A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=)`, keywords: ['privatekey'], group: 1 },
   { id: 'jwt', description: 'JSON Web Token', regex: `\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})`, keywords: ['eyj'], group: 1 },
-  { id: 'password-hash', description: 'password hash (crypt, bcrypt, argon2)', regex: `(\\$(?:2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|[156]\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}|argon2(?:id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{10,}\\$[A-Za-z0-9+/]{20,}|apr1\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{22}))`, keywords: ['$2a$', '$2b$', '$2y$', '$2x$', '$2$', '$1$', '$5$', '$6$', '$argon2', '$apr1$'], group: 1 },
-  { id: 'connection-string-password', description: 'URL or connection string with a password', regex: `(?i)\\b(?:[a-z][a-z0-9+.-]{1,20})://[^\\s:@/'"\`]{1,100}:([^\\s@/'"\`]{3,200})@[^\\s'"\`]{1,200}`, keywords: ['://'], group: 1, placeholderCheck: true },
-  { id: 'connection-string-pwd', description: 'connection string with a password', regex: `(?i)(?:^|[;\\s'"])(?:password|pwd)\\s*=\\s*([^;'"\\s]{4,200})\\s*(?:;|$|['"])`, keywords: ['password=', 'pwd=', 'password =', 'pwd ='], group: 1, placeholderCheck: true },
+  { id: 'password-hash', description: 'password hash (crypt, bcrypt, argon2)', regex: `(\\$(?:2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|[156]\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}|argon2(?:id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{10,}\\$[A-Za-z0-9+/]{20,}|apr1\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{22}|[78]\\$[./A-Za-z0-9]{8,16}\\$[./A-Za-z0-9]{30,60}|krb5(?:asrep|tgs)\\$\\d+\\$[^$\\s]{1,200}\\$[a-f0-9]{32,}\\$[a-f0-9]{64,}))`, keywords: ['$2a$', '$2b$', '$2y$', '$2x$', '$2$', '$1$', '$5$', '$6$', '$7$', '$8$', '$argon2', '$apr1$', '$krb5'], group: 1 },
+  { id: 'connection-string-password', description: 'URL or connection string with a password', regex: `(?i)\\b(?:[a-z][a-z0-9+.-]{1,20})://[^\\s:@/'"\`]{1,100}:([^\\s@/'"\`]{3,200})@[^\\s'"\`]{1,200}`, keywords: ['://'], group: 1, placeholderCheck: 'light' },
+  { id: 'connection-string-pwd', description: 'connection string with a password', regex: `(?i)(?:^|[;\\s'"])(?:password|pwd)\\s*=\\s*([^;'"\\s]{4,200})\\s*(?:;|$|['"])`, keywords: ['password=', 'pwd=', 'password =', 'pwd ='], group: 1, placeholderCheck: 'light' },
   { id: 'authorization-header', description: 'credentials in an Authorization header', regex: `(?i)\\b(?:authorization|proxy-authorization)\\s*[:=]\\s*["']?(?:bearer|basic|token|digest)\\s+([A-Za-z0-9_.~+/=-]{16,})`, keywords: ['authorization'], group: 1, entropy: 3, placeholderCheck: true },
   { id: 'api-key-header', description: 'API key in a request header', regex: `(?i)\\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token|x-token)\\s*[:=]\\s*["']?([A-Za-z0-9_.~+/=-]{16,})`, keywords: ['api-key', 'auth-token', 'access-token', 'private-token', 'x-token'], group: 1, entropy: 3, placeholderCheck: true },
   { id: 'bearer-token', description: 'bearer token', regex: `(?i)\\bbearer\\s+([A-Za-z0-9_.~+/-]{24,}=*)`, keywords: ['bearer'], group: 1, entropy: 3.5, placeholderCheck: true },
-  { id: 'cli-password-flag', description: 'password given on a command line', regex: `(?:^|\\s)(?:-p|--password|--pass|-password|--passwd)(?:\\s+|=)["']?([^\\s"'-][^\\s"']{5,100})`, keywords: ['-p ', '--pass', '-password', '-p='], group: 1, entropy: 2.8, placeholderCheck: true },
+  { id: 'cli-password-flag', description: 'password given on a command line', regex: `(?:^|\\s)(?:-p|(?i:--password|--pass|-password|--passwd|-pw))(?:\\s+|=)["']?([^\\s"'-][^\\s"']{3,100})`, keywords: ['-p ', '--pass', '-password', '-p=', '-pw '], group: 1, placeholderCheck: 'light' },
+  { id: 'cli-basic-auth', description: 'user:password given on a command line', regex: `(?:^|\\s)(?:-u|--user)\\s+["']?[^\\s:"']{1,100}:([^\\s"']{4,200})`, keywords: ['-u ', '--user'], group: 1, placeholderCheck: 'light' },
+  { id: 'credential-constructor', description: 'password passed to a credential constructor', regex: `(?i)(?:NetworkCredential|DirectoryEntry|PasswordAuthentication|UsernamePasswordCredentials|HTTPBasicAuth|BasicAuth)\\s*\\((?:\\s*"[^"]{0,200}"\\s*,){1,2}\\s*"([^"]{4,100})"\\s*\\)`, keywords: ['networkcredential', 'directoryentry', 'passwordauthentication', 'usernamepasswordcredentials', 'basicauth'], group: 1, placeholderCheck: 'light' },
+  { id: 'password-in-prose', description: 'password stated in text', regex: `(?i)\\bpassword\\b[^.\\n]{0,60}?\\bis\\s*:?\\s*["'\`]([^"'\`\\s]{3,64})["'\`]`, keywords: ['password'], group: 1, placeholderCheck: 'light', score: 0.7 },
   {
     id: 'generic-secret-assignment',
     description: 'secret assigned to a key, password or token variable',
-    regex: `(?i)([a-z0-9_.>-]{0,40}(?:secret|passwd|password|passphrase|pass|pwd|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|client[_.-]?secret|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key|auth)[a-z0-9_.-]{0,20})["'\`]?\\s{0,3}(?:=|:=|:|=>|\\|\\|=|\\?=|<-|->|\\s)\\s{0,3}(?:["'\`]|\\\\")?([A-Za-z0-9_./+=~!@#$%^&*?:-]{8,200})`,
-    keywords: ['secret', 'passw', 'passphrase', 'pwd', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth_', '_auth', 'auth=', 'auth:', 'auth"', "auth'", 'authkey', 'credential', 'private_key', 'privatekey', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey', 'pass=', 'pass:', 'pass"', "pass'", 'pass =', '_pass', 'pass_', '.pass', 'pass ='],
-    group: 2,
-    entropy: 3.2,
+    regex: `(?i)([a-z0-9_.>-]{0,40}(?:secret|passwd|password|passphrase|pass|pwd|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|client[_.-]?secret|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key|auth|[_.-]key|license[_.-]?key|login|[_.-]pat)[a-z0-9_.-]{0,20})["'\`]?(?:\\s{0,3}(?:=|:=|:|=>|\\|\\|=|\\?=|<-|->|,)\\s{0,3}(["'\`]|\\\\")?|\\s{1,3}(["'\`]))([A-Za-z0-9_./+=~!@#$%^&*?:-]{4,200})`,
+    keywords: ['secret', 'passw', 'passphrase', 'pwd', 'token', 'api_key', 'apikey', 'api-key', 'api.key', 'access_key', 'accesskey', 'access-key', 'auth_', '_auth', 'auth=', 'auth:', 'auth"', "auth'", 'authkey', 'credential', 'private_key', 'privatekey', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey', 'pass=', 'pass:', 'pass"', "pass'", 'pass =', '_pass', 'pass_', '.pass', '_key', '-key', '.key', 'license', 'login', '_pat', '.pat'],
+    group: 4,
+    entropy: 0,
     placeholderCheck: true,
     score: 0.7,
   },

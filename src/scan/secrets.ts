@@ -47,6 +47,10 @@ export function compileSecretRules(defs: SecretRuleDef[]): SecretEngine {
       byKeyword.set(key, list);
     }
   });
+  // The alternation reports the longest keyword at a position; shorter keywords that are its prefixes match there too.
+  for (const [k, list] of [...byKeyword.entries()]) {
+    for (const [k2, list2] of byKeyword) if (k2 !== k && k.startsWith(k2)) for (const i of list2) if (!list.includes(i)) list.push(i);
+  }
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const keys = [...byKeyword.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   // Matching is on every keyword occurrence, including ones inside longer keywords.
@@ -150,8 +154,8 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
         if (vs < 0 || ve <= vs) continue;
         const value = sub.slice(vs, ve);
         if (r.def.entropy !== undefined && !passesEntropy(r.def, value)) continue;
-        if ((r.def.placeholderCheck || r.def.entropy !== undefined) && isPlaceholder(value)) continue;
-        if (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value)) continue;
+        if (r.def.placeholderCheck === 'light' ? isTemplate(value) : (r.def.placeholderCheck || r.def.entropy !== undefined) && isPlaceholder(value)) continue;
+        if (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value, !!(matcher.group(2) || matcher.group(3)))) continue;
         const span = { start: ws + vs, end: ws + ve };
         const key = `${span.start}:${span.end}`;
         if (seen.has(key)) continue;
@@ -175,11 +179,25 @@ function passesEntropy(def: SecretRuleDef, value: string): boolean {
   return entropy(value) >= def.entropy!;
 }
 
-/** The generic rule sees many harmless assignments; require a value that looks generated or password-like. */
-function genericValueOk(key: string, value: string): boolean {
+/** Template syntax or masking: `${X}`, `#{x}`, `{{x}}`, `<x>`, `%s`, `$VAR`, `%VAR%`, `***`. */
+export function isTemplate(v: string): boolean {
+  return /^[$%<{[(]|\$\{|#\{|\{\{|%[sd]|^\*+$|^#+$|^x{3,}$|^\.{3,}$|^(?:env|process\.env|os\.environ|config|settings)\b[.[]/i.test(v) || /^(?:password|passwd|pass|pwd|null|none|undefined)$/i.test(v);
+}
+
+/**
+ * The generic rule sees many harmless assignments. A quoted literal assigned to
+ * a password-like name is a password whatever it looks like; otherwise the
+ * value must look generated (mixed character classes, high entropy).
+ */
+function genericValueOk(key: string, value: string, quoted: boolean): boolean {
   const v = value.replace(/["'`,;]+$/, '');
-  if (v.length < 8) return false;
   const isPass = /pass|pwd/i.test(key);
+  if (/^#|:$|^\/|^arn:/.test(v)) return false; // selectors, labels, paths, resource names
+  if (isPass && quoted && v.length >= 4 && !isTemplate(v)) return !PLACEHOLDER.test(v) && !/^[a-z]+(?:\.[a-z_]+)+$/i.test(v);
+  if (isPass && v.length >= 6 && /\d/.test(v) && /[a-z]/i.test(v) && !isPlaceholder(v)) return true;
+  if (v.length < 8) return false;
+  if (isPlaceholder(v)) return false;
+  if (!isPass && v.length < 16) return false;
   const classes = (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/\d/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
   if (/^https?:|^\/|^\.\.?\//.test(v)) return false; // URLs and paths
   if (/^\d+(?:\.\d+)*$/.test(v)) return false; // numbers and versions
