@@ -12,7 +12,7 @@ import type { ShellCommand, ShellFacts, UnresolvedReason } from './types.ts';
 import { braceExpand, evalWord, type Word, type WordEnv } from './words.ts';
 import {
   COPIERS, DELETERS, DOWNLOADERS, FLAG_NAMES, GENERIC_FLAG_NAMES, HOST_POSITIONAL, INTERPRETERS, NETWORK, POSITIONAL_CODE,
-  READERS, SHELLS, VALUE_OPTS, WRAPPERS, WRITERS, isDecoder, readsCodeFromStdin, type PathAccess,
+  READERS, SHELLS, SHELL_STARTERS, VALUE_OPTS, WRAPPERS, WRITERS, isDecoder, readsCodeFromStdin, type PathAccess,
 } from './programs.ts';
 
 export interface ShellLimits {
@@ -144,6 +144,14 @@ class Walker {
         return [];
       case 'comment':
         return [];
+      case 'file_redirect':
+      case 'herestring_redirect': {
+        // $(</path/file) reads the file; a bare redirect elsewhere creates or truncates one.
+        const rs: Redirect[] = [];
+        this.redirect(n, rs, via, depth, nd);
+        this.applyRedirects(rs);
+        return [];
+      }
       case 'ERROR':
         this.reason('parse-error', true);
         break;
@@ -328,6 +336,9 @@ class Walker {
           };
       const cmds = this.walk(stage, via, depth, nd + 1, bg, stdin);
       all.push(...cmds);
+      // Text piped into an ordinary program: file lists (echo /etc/x | cpio -o) and programs (echo 'esyscmd(/bin/sh)' | m4).
+      const target = cmds[0];
+      if (stdin?.text !== undefined && target && !readsCodeFromStdin(target.name)) this.fedText(stdin.text, target);
       // What this stage would print, when it is a static echo/printf.
       const only = cmds.length === 1 ? cmds[0]! : undefined;
       upText = only && (only.name === 'echo' || only.name === 'printf') ? only.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ') : undefined;
@@ -374,6 +385,13 @@ class Walker {
     const dyn = argv.map((x) => x.dynamic);
     const fed = heredoc ? { text: heredoc.text, download: false, decoded: false } : stdin;
     const cmd = this.run(argv.map((x) => x.text), dyn, words[0]!, via, depth, nd, bg, fed);
+    const input = heredoc ?? stdin;
+    if (cmd && input?.text !== undefined && !readsCodeFromStdin(cmd.name)) this.fedText(input.text, cmd);
+    // echo '{"scripts":{"x":"/bin/sh"}}' >package.json: a dropped file that runs a shell later.
+    if (cmd && (cmd.name === 'echo' || cmd.name === 'printf') && redirects.some((r) => r.op.includes('>') && !/^\d+$/.test(r.target.text)) && mentionsShell(cmd.argv.slice(1).join(' '))) {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+    }
     return this.continuation(heredoc, cmd ? [cmd] : [], via, depth, nd, bg);
   }
 
@@ -475,6 +493,12 @@ class Walker {
         continue;
       }
       if (quiet) continue;
+      // curl -d @file, -F field=@file, --data-binary @file: the file is read and sent.
+      // @file is also a response file for gcc, as, readelf, javac, ... (its content becomes arguments).
+      if (value.startsWith('@') && value.length > 1 && (isPathLike(value.slice(1)) || name === 'curl' || name === 'http' || name === 'xh' || name === 'wget')) {
+        this.path(value.slice(1), 'read', name);
+        continue;
+      }
       if (isPathLike(value)) {
         let acc: PathAccess = access;
         if (COPIERS.has(name) && a !== value) acc = 'touch';
@@ -504,6 +528,15 @@ class Walker {
     if (text.includes('/dev/tcp/') || text.includes('/dev/udp/')) {
       const m = /\/dev\/(?:tcp|udp)\/[^\s'"`;|&<>)]+/.exec(text);
       if (m) this.devTcp(m[0], by);
+    }
+  }
+
+  /** Static text a program reads on stdin (pipe, heredoc, here-string): the paths it names and any shell it invokes. */
+  private fedText(text: string, cmd: ShellCommand): void {
+    for (const p of embeddedPaths(text)) this.path(p, 'touch', cmd.name);
+    if (mentionsShell(text)) {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
     }
   }
 
@@ -556,6 +589,11 @@ class Walker {
       this.interpreter(cmd, stdin);
       return undefined;
     }
+    if ((name === 'at' || name === 'batch') && stdin) {
+      this.pipedCode(stdin, cmd, via, depth);
+      return undefined;
+    }
+    if (name === 'sed' && sedExecutes(cmd)) cmd.codeExecution = this.f.codeExecution = true;
     if (name === 'find') return this.findExec(cmd, dyn, via, depth, nd);
     if (name === 'tar') this.tarCommands(cmd, via, depth);
     const spec = WRAPPERS.get(name);
@@ -621,7 +659,7 @@ class Walker {
       this.f.network = true;
     }
     if (stdin.decoded) this.reason('decoded-payload-to-shell');
-    if (stdin.text !== undefined && SHELLS.has(cmd.name)) this.script(stdin.text, [...via, `| ${cmd.name}`], depth + 1);
+    if (stdin.text !== undefined && (SHELLS.has(cmd.name) || cmd.name === 'at' || cmd.name === 'batch')) this.script(stdin.text, [...via, `| ${cmd.name}`], depth + 1);
     else if (stdin.text === undefined && !stdin.download && !stdin.decoded) this.reason('stdin-to-shell');
     else if (stdin.text === undefined) this.reason('stdin-to-shell');
   }
@@ -739,7 +777,7 @@ class Walker {
         continue;
       }
       if (w.startsWith('-') && w.length > 1) {
-        const [opt, attached] = w.startsWith('--') ? splitLong(w) : [w.slice(0, 2), w.length > 2 ? w.slice(2) : undefined];
+        const [opt, attached] = spec.opts.includes(w) ? [w, undefined] : w.startsWith('--') ? splitLong(w) : [w.slice(0, 2), w.length > 2 ? w.slice(2) : undefined];
         const letters = w.startsWith('--') ? [w.slice(1).split('=')[0]!] : w.slice(1).split('');
         if (spec.queryFlags && letters.some((l) => spec.queryFlags!.includes(l))) return undefined;
         if (spec.shellFlags && letters.some((l) => spec.shellFlags!.includes(l))) {
@@ -750,19 +788,38 @@ class Walker {
           const v = attached ?? a[++i] ?? '';
           if (dyn[i]) this.reason('dynamic-shell-script');
           this.script(v, [...via, `${cmd.name} ${opt}`], depth + 1);
+          for (const rest of a.slice(i + 1)) if (!rest.startsWith('-') && isPathLike(rest)) this.path(rest, cmd.name === 'script' ? 'write' : 'touch', cmd.name);
           return undefined;
         }
         if (spec.opts.includes(opt) && attached === undefined) i++;
         continue;
       }
       if (cmd.name === 'busybox' || cmd.name === 'toybox') break;
-      if (fixed > 0) {
+      // A fixed positional (setarch ARCH, chroot DIR) is optional in some versions: a path there is the command.
+      if (fixed > 0 && !(w.includes('/') && cmd.name !== 'chroot')) {
         fixed--;
         continue;
       }
       break;
     }
+    // The wrapper's own options name files too (strace -o, rlwrap -l, xargs -a, script FILE).
+    for (let k = 1; k < Math.min(i, a.length); k++) {
+      const w = a[k]!;
+      const v = w.startsWith('--') && w.includes('=') ? w.slice(w.indexOf('=') + 1) : w;
+      if (!v.startsWith('-') && isPathLike(v)) this.path(v, 'touch', cmd.name);
+    }
+    if (SHELL_STARTERS.has(cmd.name) && i >= a.length) {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+      return undefined;
+    }
+    if (spec.joinsScript && i < a.length) {
+      if (dyn.slice(i).some(Boolean)) this.reason('dynamic-shell-script');
+      this.script(a.slice(i).join(' '), [...via, `${cmd.name}`], depth + 1);
+      return undefined;
+    }
     if (cmd.name === 'su' || cmd.name === 'runuser' || cmd.name === 'script') {
+      if (cmd.name === 'script' && i < a.length) this.path(a[i]!, 'write', 'script');
       // Without -c these start a login shell / a recorded shell.
       cmd.spawnsShell = true;
       this.f.spawnsShell = true;
@@ -879,6 +936,18 @@ export function parseFlags(name: string, argv: readonly string[]): { flags: stri
   return { flags: [...flags], positionals };
 }
 
+/** GNU sed's `e` command and the `e` flag of `s///e` run the pattern space as a shell command. */
+function sedExecutes(cmd: ShellCommand): boolean {
+  const scripts: string[] = [];
+  const a = cmd.argv;
+  for (let i = 1; i < a.length; i++) {
+    if (a[i] === '-e' || a[i] === '--expression') scripts.push(a[++i] ?? '');
+    else if (a[i]!.startsWith('--expression=')) scripts.push(a[i]!.slice(13));
+  }
+  if (scripts.length === 0 && cmd.positionals[0] !== undefined) scripts.push(cmd.positionals[0]);
+  return scripts.some((sc) => /(^|[;\n{}]|\d|\$|\/)\s*e(\s|;|$)/.test(sc) || /(^|[;\n{])\s*s(.)(?:(?!\2).|\\.)*\2(?:(?!\2).|\\.)*\2[gpiImM0-9w]*e/.test(sc));
+}
+
 function accessOf(name: string, cmd: ShellCommand): PathAccess {
   if (DELETERS.has(name)) return 'delete';
   if (WRITERS.has(name)) return 'write';
@@ -945,12 +1014,14 @@ export function isPathLike(s: string): boolean {
   const c = s[0];
   if (c === '/' || c === '~' || s.startsWith('./') || s.startsWith('../') || s.startsWith('$HOME') || s.startsWith('${HOME}')) return true;
   if (c === '-' || s.includes('://') || s.length > 4096) return false;
+  // Program text (LaTeX, JSON, code) is not a path; paths inside it are found by embeddedPaths.
+  if (/[{}\\()"'`;|<>$]/.test(s)) return false;
   if (/^[^/]*:/.test(s) || /\s/.test(s)) return false;
   if (s.startsWith('.') && s.length > 1) return true;
   return s.includes('/');
 }
 
-const EMBEDDED_PATH = /(?:^|[\s'"`=:;|&<>(,!])((?:~|\$HOME|\$\{HOME\})?\/[^\s'"`;|&<>(),!*]+|~(?=[\s'"`;|&<>),]|$))/g;
+const EMBEDDED_PATH = /(?:^|[\s'"`=:;|&<>(,!{[@])((?:~|\$HOME|\$\{HOME\})?\/[^\s'"`;|&<>(),!*]+|~(?=[\s'"`;|&<>),]|$))/g;
 
 /** Absolute and home paths inside a larger string (program text, editor commands). */
 export function embeddedPaths(s: string): string[] {
@@ -959,9 +1030,6 @@ export function embeddedPaths(s: string): string[] {
   for (const m of s.slice(0, 65536).matchAll(EMBEDDED_PATH)) {
     const p = m[1]!;
     if (p.startsWith('//') || /^\/\d+$/.test(p)) continue;
-    // Part of a URL: scheme://host/path
-    const before = s.slice(0, m.index! + m[0].length - p.length);
-    if (/[A-Za-z][A-Za-z0-9+.-]*:\/?$/.test(before) && !before.endsWith(' :')) continue;
     out.push(p);
     if (out.length >= 64) break;
   }
@@ -969,7 +1037,7 @@ export function embeddedPaths(s: string): string[] {
 }
 
 const SHELL_NAMES = [...SHELLS].join('|');
-const SHELL_PATH = new RegExp(`(?:^|[^\\w./-])(?:/usr)?(?:/local)?/s?bin/(?:${SHELL_NAMES})(?![\\w.-])`);
+const SHELL_PATH = new RegExp(`/s?bin/(?:${SHELL_NAMES})(?![\\w.-])`);
 const SHELL_CMD = new RegExp(`(?:^|[;&|('"\`!{=]|\\bexec\\s+|\\bsystem\\s*\\(\\s*['"]?)\\s*(?:${SHELL_NAMES})(?:\\s|$|[;&|)'"\`])`);
 
 /** Does a string name a shell the way a command line would (a shell path, or a shell word in command position)? */

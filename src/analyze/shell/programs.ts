@@ -6,7 +6,11 @@
 
 export const SHELLS: ReadonlySet<string> = new Set([
   'sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'pdksh', 'ash', 'csh', 'tcsh', 'fish', 'rbash', 'yash', 'posh', 'busybox-sh',
+  'rc', 'es', 'sash', 'elvish', 'nu', 'nushell', 'xonsh', 'ion', 'osh', 'oil', 'ksh93', 'zsh5', 'bash5',
 ]);
+
+/** Programs that start an interactive shell when given no command (terminal multiplexers, group switchers). */
+export const SHELL_STARTERS: ReadonlySet<string> = new Set(['screen', 'tmux', 'byobu', 'sg', 'newgrp', 'machinectl', 'toolbox', 'distrobox']);
 
 /** Interpreters and the flags after which the next word (or the flag's attached value) is program text. */
 export const INTERPRETERS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -17,6 +21,10 @@ export const INTERPRETERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['tclsh', []], ['wish', []], ['expect', ['-c']], ['Rscript', ['-e']], ['R', ['-e']], ['osascript', ['-e']],
   ['awk', []], ['gawk', []], ['mawk', []], ['nawk', []], ['jjs', []], ['jrunscript', ['-e']], ['irb', []],
   ['pwsh', ['-c', '-Command', '-command']], ['powershell', ['-c', '-Command', '-command']], ['gdb', ['-ex', '--eval-command']],
+  ['julia', ['-e', '--eval', '-E', '--print']], ['elixir', ['-e', '--eval']], ['erl', ['-eval']], ['guile', ['-c']], ['sbcl', ['--eval']],
+  ['racket', ['-e', '--eval']], ['groovy', ['-e']], ['scala', ['-e']], ['kotlin', ['-e']], ['octave', ['--eval']], ['gnuplot', ['-e']],
+  ['crystal', ['eval']], ['ghci', ['-e']], ['runghc', []], ['clisp', ['-x']], ['ocaml', []], ['swift', ['-e']], ['jshell', []],
+  ['vim', ['-c', '--cmd']], ['vi', ['-c', '--cmd']], ['nvim', ['-c', '--cmd']], ['ex', ['-c', '--cmd']], ['view', ['-c', '--cmd']], ['rvim', ['-c', '--cmd']], ['vimdiff', ['-c', '--cmd']],
 ]);
 
 /** Interpreters whose inline program is their first positional argument (awk 'BEGIN{...}'). */
@@ -36,6 +44,8 @@ export interface WrapperSpec {
   readonly queryFlags?: readonly string[];
   /** Options whose value is a whole command line (su -c 'cmd', script -c 'cmd', env -S 'cmd args'). */
   readonly scriptOpts?: readonly string[];
+  /** The remaining arguments are joined and run by `sh -c` (watch). */
+  readonly joinsScript?: boolean;
 }
 
 export const WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map<string, WrapperSpec>([
@@ -63,7 +73,7 @@ export const WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map<string, Wrappe
   ['setarch', { opts: [], fixed: 1 }],
   ['strace', { opts: ['-o', '-e', '-p', '-s', '-u', '-E', '-P', '-a', '-b', '-I', '-O', '-S', '-X'] }],
   ['ltrace', { opts: ['-o', '-e', '-p', '-s', '-u', '-a', '-n', '-l', '-x', '-A', '-D', '-E', '-F'] }],
-  ['watch', { opts: ['-n', '--interval', '-d', '--differences', '-q'] }],
+  ['watch', { opts: ['-n', '--interval', '-d', '--differences', '-q'], joinsScript: true }],
   ['xargs', { opts: ['-I', '-i', '-n', '-P', '-d', '-E', '-e', '-L', '-l', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace', '--max-lines', '--max-chars', '--eof'] }],
   ['busybox', { opts: [] }],
   ['toybox', { opts: [] }],
@@ -79,17 +89,20 @@ export const WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map<string, Wrappe
   ['torify', { opts: [] }],
   ['proxychains', { opts: ['-f'] }],
   ['proxychains4', { opts: ['-f'] }],
-  ['rlwrap', { opts: ['-f', '-H', '-s', '-S'] }],
+  ['rlwrap', { opts: ['-f', '-H', '-s', '-S', '-l', '--logfile', '-a', '-p', '-P', '-q', '-w', '-z'] }],
   ['unbuffer', { opts: [] }],
   ['faketime', { opts: ['-f'], fixed: 1 }],
   ['fakeroot', { opts: ['-l', '--lib', '--faked', '-s', '-i'] }],
   ['cpulimit', { opts: ['-l', '--limit', '-p', '--pid', '-e', '--exe'] }],
-  ['systemd-run', { opts: ['-u', '--unit', '-p', '--property', '--uid', '--gid', '--setenv', '-E', '--working-directory'] }],
+  ['systemd-run', { opts: ['-u', '--unit', '-p', '--property', '--uid', '--gid', '--setenv', '-E', '--working-directory'], shellFlags: ['S', '-shell'] }],
+  ['sg', { opts: [], fixed: 1, scriptOpts: ['-c'] }],
+  ['screen', { opts: ['-S', '-c', '-e', '-h', '-p', '-T', '-t', '-X', '-L', '-Logfile', '-s'] }],
+  ['tmux', { opts: ['-L', '-S', '-f', '-c', '-T'] }],
 ]);
 
 /** Programs whose stdin, when they have no script file, is executed as code. */
 export function readsCodeFromStdin(name: string): boolean {
-  return SHELLS.has(name) || INTERPRETERS.has(name) || name === 'source' || name === '.';
+  return SHELLS.has(name) || INTERPRETERS.has(name) || name === 'source' || name === '.' || name === 'at' || name === 'batch';
 }
 
 export const DOWNLOADERS: ReadonlySet<string> = new Set([
