@@ -212,15 +212,28 @@ class Walker {
     return { name, value };
   }
 
-  private wordEnv(via: string[], depth: number, nd: number): WordEnv {
-    return {
-      substitute: (node) => this.substitute(node, via, depth, nd),
-      variable: (name) => this.vars.get(name),
-    };
-  }
+  // One reusable environment for word evaluation; `at` holds the walk position of the current word.
+  private at: { via: string[]; depth: number; nd: number } = { via: [], depth: 0, nd: 0 };
+  private readonly env: WordEnv = {
+    substitute: (node) => {
+      const saved = this.at;
+      try {
+        return this.substitute(node, saved.via, saved.depth, saved.nd);
+      } finally {
+        this.at = saved;
+      }
+    },
+    variable: (name) => this.vars.get(name),
+  };
 
   private word(n: Node, via: string[], depth: number, nd: number): Word {
-    return evalWord(n, this.wordEnv(via, depth, nd));
+    const saved = this.at;
+    this.at = { via, depth, nd };
+    try {
+      return evalWord(n, this.env);
+    } finally {
+      this.at = saved;
+    }
   }
 
   private words(nodes: Node[], via: string[], depth: number, nd: number): Word[] {
@@ -499,7 +512,9 @@ class Walker {
         this.path(value.slice(1), 'read', name);
         continue;
       }
-      if (isPathLike(value)) {
+      // File programs (cat, cp, rm, tee, ...) take plain file names too.
+      const fileArg = isPositional && (access !== 'touch' || COPIERS.has(name)) && a === value && isFileName(value);
+      if (isPathLike(value) || fileArg) {
         let acc: PathAccess = access;
         if (COPIERS.has(name) && a !== value) acc = 'touch';
         else if (COPIERS.has(name)) acc = a === lastPos ? 'write' : name === 'mv' ? 'delete' : 'read';
@@ -1021,6 +1036,11 @@ export function isPathLike(s: string): boolean {
   return s.includes('/');
 }
 
+/** A plain file name as a file program's operand (not program text, not a URL). */
+function isFileName(s: string): boolean {
+  return s.length > 0 && s.length <= 4096 && !/[\s{}\\()"'`;|<>$]/.test(s) && !s.includes('://') && !s.startsWith('-');
+}
+
 const EMBEDDED_PATH = /(?:^|[\s'"`=:;|&<>(,!{[@])((?:~|\$HOME|\$\{HOME\})?\/[^\s'"`;|&<>(),!*]+|~(?=[\s'"`;|&<>),]|$))/g;
 
 /** Absolute and home paths inside a larger string (program text, editor commands). */
@@ -1044,6 +1064,8 @@ const SHELL_CMD = new RegExp(`(?:^|[;&|('"\`!{=]|\\bexec\\s+|\\bsystem\\s*\\(\\s
 export function mentionsShell(s: string, loose = false): boolean {
   if (s.length > 65536) s = s.slice(0, 65536);
   if (SHELL_PATH.test(s)) return true;
+  // A lone word (apt install zsh) names a package or a file, not a command line.
+  if (SHELLS.has(s.trim())) return false;
   if (SHELL_CMD.test(s)) return true;
   if (loose) return new RegExp(`['"](?:${SHELL_NAMES})['"]`).test(s);
   return false;

@@ -30,11 +30,12 @@ export interface ShellAnalyzer extends Analyzer<ShellFacts> {
 export function createShellAnalyzer(parser: BashParser, opts: ShellAnalyzerOptions = {}): ShellAnalyzer {
   const cache = new LruCache<string, ShellFacts>(opts.cacheSize ?? 4096);
   const limits: ShellLimits = { ...DEFAULT_SHELL_LIMITS, ...opts.limits };
-  const analyzeUncached = (command: string) => deepFreeze(analyzeShell(command, parser, limits));
+  const analyzeUncached = (command: string) => analyzeShell(command, parser, limits);
   const analyzeCommand = (command: string): ShellFacts => {
     const hit = cache.get(command);
     if (hit) return hit;
-    const facts = analyzeUncached(command);
+    // Cached facts are shared between decisions: frozen, so no caller can alter another's.
+    const facts = deepFreeze(analyzeUncached(command));
     // Huge strings are analyzed but not kept: the cache bound is in entries, not bytes.
     if (command.length <= 16 * 1024) cache.set(command, facts);
     return facts;
