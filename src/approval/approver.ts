@@ -40,6 +40,7 @@ export class QueueApprover implements Approver {
   private readonly webhook: Webhook | undefined;
   private readonly onError: (m: string) => void;
   private readonly pollMs: number;
+  private readonly maxWaiters: number;
   private readonly unsubscribe: () => void;
   private closed = false;
   /** Last webhook post, for tests and graceful shutdown. */
@@ -49,6 +50,7 @@ export class QueueApprover implements Approver {
     this.onError = opts.onError ?? ((m) => process.stderr.write(`agentwall: approvals: ${m}\n`));
     this.webhook = opts.webhook ? new Webhook(opts.webhook, this.onError) : undefined;
     this.pollMs = Math.max(10, opts.pollMs ?? 200);
+    this.maxWaiters = Math.max(1, opts.maxWaiters ?? 1000);
     this.unsubscribe = queue.onResolved((a) => this.settle(a));
   }
 
@@ -73,7 +75,7 @@ export class QueueApprover implements Approver {
       }
       if (reuse) req = reuse.approval;
       else {
-        if (this.count >= (this.opts.maxWaiters ?? 1000)) return { effect: 'deny', reason: `too many actions waiting for approval (${this.count})` };
+        if (this.count >= this.maxWaiters) return { effect: 'deny', reason: `too many actions waiting for approval (${this.count})` };
         req = this.queue.create(action, decision, this.facts.get(decision));
         if (this.webhook) this.lastAnnouncement = this.webhook.announce(req);
       }
@@ -87,6 +89,7 @@ export class QueueApprover implements Approver {
   /** Waits for an existing approval (e.g. one still pending after a restart). */
   wait(id: string): Promise<ApprovalAnswer> {
     if (this.closed) return Promise.resolve({ effect: 'deny', reason: 'approval queue is closed', id });
+    if (this.count >= this.maxWaiters) return Promise.resolve({ effect: 'deny', reason: `too many actions waiting for approval (${this.count})`, id });
     const now = this.check(id);
     if (now) return Promise.resolve(now);
     const st = this.queue.status(id);

@@ -75,6 +75,7 @@ export class AuditLog {
   private error: AuditWriteError | undefined;
   private closed = false;
   private lastSeqWritten = 0;
+  private lastSigned = 0;
   private readonly o: Required<Omit<AuditOptions, 'key' | 'onError' | 'now' | 'durability'>>;
   private readonly onError: (e: AuditWriteError) => void;
   private readonly now: () => number;
@@ -249,7 +250,8 @@ export class AuditLog {
 
   private tryCheckpoint(): void {
     try {
-      if (this.buffer.length === 0 && this.store.db.open) this.tx([], false);
+      // Only a log that wrote since its last checkpoint takes the write lock for a timed checkpoint.
+      if (this.buffer.length === 0 && this.lastSeqWritten > this.lastSigned && this.store.db.open) this.tx([], false);
     } catch (e) {
       this.onError(this.writeError(e));
     }
@@ -276,7 +278,10 @@ export class AuditLog {
 
   private checkpointIfDue(seq: number, hash: string, force: boolean): void {
     const last = this.stmts.lastCheckpoint.get() as { id: number; seq: number; ts: number; signature: string } | undefined;
-    if (last && last.seq >= seq) return;
+    if (last && last.seq >= seq) {
+      this.lastSigned = last.seq;
+      return;
+    }
     const now = this.now();
     const due = force || !last || seq - last.seq >= this.o.checkpointEvery || now - last.ts >= this.o.checkpointMs;
     if (!due) return;
@@ -284,6 +289,7 @@ export class AuditLog {
     const signature = sign(null, checkpointMessage(content), this.key.privateKey).toString('base64');
     this.stmts.insertCheckpoint.run(seq, hash, now, content.prevSig, content.keyId, signature);
     this.signed = { ...content, signature };
+    this.lastSigned = seq;
   }
 
   /**

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { seedLog, tempDir, verifyDir, withStore, CHILD } from './helpers.ts';
 
-function startWriter(dir: string, mode: string, count: number, name: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, mode, String(count), name], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startWriter(dir: string, mode: string, count: number, name: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, mode, String(count), name], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const acked: number[] = [];
   let buf = '';
   let err = '';
@@ -59,8 +59,9 @@ test('two writer processes append to one database as one unbroken chain', async 
   const dir = tempDir(t);
   seedLog(dir, 1);
   const n = 3000;
-  const a = startWriter(dir, 'sync', n, 'wa');
-  const b = startWriter(dir, 'batch', n, 'wb');
+  const START_AT = String(Date.now() + 4000);
+  const a = startWriter(dir, 'sync', n, 'wa', { START_AT });
+  const b = startWriter(dir, 'batch', n, 'wb', { START_AT });
   // Verifying while both append must never report a false problem.
   let running = true;
   const checks = (async () => {
@@ -91,4 +92,15 @@ test('two writer processes append to one database as one unbroken chain', async 
     return k;
   });
   assert.ok(switches > 2, `writers did not interleave (${switches} switches)`);
+});
+
+test('batch: a normal exit commits the buffered records without an explicit flush', async (t) => {
+  const dir = tempDir(t);
+  seedLog(dir, 1);
+  const w = startWriter(dir, 'batch', 1234, 'exiting', { NO_FLUSH: '1' });
+  assert.equal(await w.done, 0, w.stderr());
+  assert.equal(present(dir, 'exiting').size, 1234);
+  const r = verifyDir(dir);
+  assert.equal(r.ok, true, JSON.stringify(r.problems));
+  assert.equal(r.unsignedTail, 0, 'the exit hook also signs a final checkpoint');
 });
