@@ -62,6 +62,11 @@ export class SessionTracker {
     return this.opts.now ? this.opts.now() : Date.now();
   }
 
+  /** The tracker's clock (ms since epoch), for callers that must decide on the same timeline. */
+  clock(): number {
+    return this.now();
+  }
+
   view(action: Action): SessionView {
     const sid = typeof action.session === 'string' && action.session !== '' ? action.session : undefined;
     if (sid !== undefined && this.failed.has(sid)) throw new Error(`session state of '${clip(sid)}' is incomplete (an earlier write failed)`);

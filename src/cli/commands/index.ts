@@ -7,4 +7,6 @@ import { registerDemo } from './demo.ts';
 import { registerApprovals } from './approvals.ts';
 import { registerAudit } from './audit.ts';
 
-export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit];
+import { registerReplay } from './replay.ts';
+import { registerProfile } from './profile.ts';
+COMMANDS.push(registerReplay, registerProfile);
