@@ -471,8 +471,15 @@ class Walker {
     const lastPos = positionals[positionals.length - 1];
     const quiet = name === 'echo' || name === 'printf' || name === ':' || name === 'true';
     let hostTaken = false;
+    // grep PATTERN FILE, sed SCRIPT FILE, jq FILTER FILE: the first operand is not a file (unless -e/-f gave it).
+    const pattern = PATTERN_FIRST.has(name) && !cmd.flags.some((f) => f === '-e' || f === '-f' || f === '--expression' || f === '--regexp' || f === '--file') ? positionals[0] : undefined;
+    let patternSeen = false;
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i]!;
+      if (pattern !== undefined && !patternSeen && a === pattern) {
+        patternSeen = true;
+        continue;
+      }
       const isPositional = positionals.includes(a) && !a.startsWith('-');
       // key=value and --opt=value carry paths and URLs too (dd of=…, --output=…).
       const eq = a.indexOf('=');
@@ -854,6 +861,8 @@ class Walker {
     return { argv: inner, dyn: innerDyn, via: cmd.name };
   }
 }
+
+const PATTERN_FIRST: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'ag', 'ack', 'sed', 'gsed', 'jq', 'yq', 'awk', 'gawk', 'mawk', 'nawk', 'look']);
 
 const GIT_NETWORK: ReadonlySet<string> = new Set(['clone', 'fetch', 'pull', 'push', 'ls-remote', 'submodule', 'remote', 'archive', 'send-email', 'request-pull']);
 
