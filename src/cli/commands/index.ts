@@ -6,6 +6,8 @@ import { registerPolicy } from './policy.ts';
 import { registerDemo } from './demo.ts';
 import { registerApprovals } from './approvals.ts';
 import { registerAudit } from './audit.ts';
+import { registerServe } from './serve.ts';
+import { registerKeys } from './keys.ts';
 
 import { registerReplay } from './replay.ts';
 import { registerProfile } from './profile.ts';
