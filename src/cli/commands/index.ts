@@ -8,7 +8,7 @@ import { registerApprovals } from './approvals.ts';
 import { registerAudit } from './audit.ts';
 import { registerServe } from './serve.ts';
 import { registerKeys } from './keys.ts';
-
+export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit, registerServe, registerKeys];
 import { registerReplay } from './replay.ts';
 import { registerProfile } from './profile.ts';
 COMMANDS.push(registerReplay, registerProfile);
