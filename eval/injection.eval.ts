@@ -54,7 +54,7 @@ export async function crossValidate(samples: Sample[]): Promise<Scored[]> {
   for (let k = 0; k < K; k++) {
     const trainSet: Example[] = [];
     samples.forEach((_, i) => {
-      if (fold[i] !== k) trainSet.push(...exs[i]!);
+      if (fold[i] !== k && samples[i]!.trainable !== false) trainSet.push(...exs[i]!);
     });
     const model = train(trainSet, DEFAULT_TRAIN);
     const scanner = new Scanner({}, { classifiers: [new LinearClassifier(model, `fold-${k}`)] });
@@ -115,8 +115,9 @@ export default async function run(): Promise<EvalSection[]> {
   const rows = groups.map(([n, rs]) => row(n, rs));
   const ablation = groups.map(([n, rs]) => [n, f1(rs).toFixed(3), fOf(rs, (r) => r.c >= 0.5).toFixed(3), fOf(rs, (r) => r.h >= 0.5).toFixed(3)]);
   const markdown = [
-    'Full scanner (normalize, decode, heuristics, classifier) with the default thresholds (input 0.5, response 0.9).',
+    'Full scanner (normalize, decode, heuristics, classifier) with the default thresholds (input 0.6, response 0.9).',
     'The shipped model (data/injection-model.json) is trained on all of deepset-train, ai-seclists and BIPIA train; rows marked CV use a model trained without the sample\'s fold.',
+    'BIPIA attacks that are ordinary user requests (information retrieval, content creation, tutoring, translation, programming help) are evaluated but never trained on: as text they are legitimate input.',
     'AgentDojo label: a tool output of an attacked run that carries the attack (<INFORMATION> block) is an attack; tool outputs of runs without attack are benign (deduplicated).',
     '',
     mdTable(header, rows),

@@ -20,7 +20,17 @@ export interface Sample {
   group: string;
   /** Where the attack sits inside `text`, when known (BIPIA). */
   span?: { start: number; end: number };
+  /** False for samples kept out of training (still evaluated). */
+  trainable?: boolean;
 }
+
+/**
+ * BIPIA attack categories that are ordinary user requests ("What is the
+ * capital of Brazil?"). They are injections only by where they appear; as
+ * text they are indistinguishable from legitimate input, and training on them
+ * teaches the classifier to block normal questions. Evaluated, not trained on.
+ */
+export const CONTEXT_ONLY_CATEGORIES = ['Information Retrieval', 'Content Creation', 'Learning and Tutoring', 'Language Translation', 'Programming Help'];
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const INJECTION_DIR = process.env.AGENTWALL_CORPORA
@@ -83,6 +93,10 @@ export function loadBipia(dir = INJECTION_DIR): Sample[] {
   const textAttacks = attacks(join(dir, 'bipia-text_attack_train.json'));
   const codeAttacks = attacks(join(dir, 'bipia-code_attack_train.json'));
   const out: Sample[] = [];
+  // The ordinary requests among the attacks, on their own, are what legitimate user input looks like.
+  for (const a of textAttacks) {
+    if (CONTEXT_ONLY_CATEGORIES.includes(a.key.split('#')[0]!)) out.push({ text: a.text, label: 0, source: 'bipia-requests', group: `bipia-request:${a.key}` });
+  }
   for (const task of ['email', 'table', 'code'] as const) {
     const file = join(dir, `bipia-${task}-train.jsonl`);
     if (!existsSync(file)) continue;
@@ -93,7 +107,8 @@ export function loadBipia(dir = INJECTION_DIR): Sample[] {
       const h = fnv(`${task}:${i}`);
       const a = pool[h % pool.length]!;
       const { text, span } = insert(ctx, a.text, (h >>> 8) % 3);
-      out.push({ text, label: 1, source: `bipia-${task}`, group: `bipia-attack:${task === 'code' ? 'code' : 'text'}:${a.key}`, span });
+      const trainable = !CONTEXT_ONLY_CATEGORIES.includes(a.key.split('#')[0]!);
+      out.push({ text, label: 1, source: `bipia-${task}`, group: `bipia-attack:${task === 'code' ? 'code' : 'text'}:${a.key}`, span, trainable });
     });
   }
   return out;

@@ -123,7 +123,7 @@ export function train(exs: Example[], o: TrainOptions = DEFAULT_TRAIN): LinearMo
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const samples = loadAll();
+  const samples = loadAll().filter((s) => s.trainable !== false);
   const exs = examples(samples);
   const model = train(exs);
   const sources = [...new Set(samples.map((s) => s.source.split(':')[0]!))].sort();

@@ -37,14 +37,16 @@ export function looksLikeText(s: string): boolean {
   if (s.length < 6) return false;
   let printable = 0;
   let letters = 0;
+  let digits = 0;
   let spaces = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || (c >= 0xa0 && c !== 0xfffd)) printable++;
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+    else if (c >= 0x30 && c <= 0x39) digits++;
     if (c === 0x20) spaces++;
   }
-  return printable / s.length >= 0.95 && letters / s.length >= 0.5 && (spaces > 0 || s.length < 40);
+  return printable / s.length >= 0.95 && letters / s.length >= 0.25 && (letters + digits + spaces) / s.length >= 0.7 && (spaces > 0 || s.length < 40);
 }
 
 export function rot13(s: string): string {

@@ -129,7 +129,7 @@ function emails(text: string, out: Finding[]): void {
 }
 
 const NUMERIC = /(?:\+|\b)\(?\d+(?:(?:[ .-]|\) ?|[ -]\(|\)-)\d+)*/g;
-const PHONE_CUE = /(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|number|no\.|#)[^\n]{0,24}$/i;
+const PHONE_CUE = /(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|number|desk|landline|sms|no\.|#)[^\n]{0,24}(?:\n[ \t]*)?$/i;
 const SSN_CUE = /(?:ssn|social security|soc\.? sec)[^\n]{0,24}$/i;
 const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
@@ -144,11 +144,16 @@ function numbers(text: string, out: Finding[], kinds: ReadonlySet<PiiKind>): voi
     }
     const digits = raw.replace(/\D/g, '');
     if (digits.length < 7) continue;
-    const end = start + raw.length;
+    let end = start + raw.length;
+    // a phone extension (x123, ext. 123) belongs to the number
+    const ext = /^ ?(?:x|ext\.? ?)\d{1,6}\b/i.exec(text.slice(end, end + 12));
+    const extended = ext ? end + ext[0].length : end;
     // a number glued to letters (order ids, hashes) is not PII
     const before = start > 0 ? text[start - 1]! : ' ';
     const after = end < text.length ? text[end]! : ' ';
-    if (/[A-Za-z0-9_]/.test(before) || /[A-Za-z_]/.test(after)) continue;
+    if (/[A-Za-z0-9_]/.test(before) || (/[A-Za-z_]/.test(after) && !ext)) continue;
+    if (after === ':' && /^\d{1,2}:\d{2}/.test(text.slice(end - 2, end + 3).replace(/^\D/, ''))) continue; // runs into a time of day
+    if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b/.test(raw)) continue; // a date (maybe followed by an hour)
     const groups = raw.split(/[^\d]+/).filter(Boolean).map((g) => g.length);
     const seps = raw.replace(/[\d+]/g, '');
     const ctx = text.slice(Math.max(0, start - 40), start);
@@ -182,7 +187,8 @@ function numbers(text: string, out: Finding[], kinds: ReadonlySet<PiiKind>): voi
         continue;
       }
     }
-    if (kinds.has('phone') && isPhone(raw, digits, groups, seps, ctx)) out.push(pii('phone', start, end, raw.startsWith('+') ? 0.9 : 0.75, 'phone number'));
+    if (kinds.has('phone') && isPhone(raw, digits, groups, seps, ctx)) out.push(pii('phone', start, extended, raw.startsWith('+') ? 0.9 : 0.75, 'phone number'));
+    void end;
   }
 }
 
@@ -193,8 +199,11 @@ function isPhone(raw: string, digits: string, groups: number[], seps: string, ct
   if (raw.startsWith('+')) return digits.length >= 8;
   if (digits.startsWith('00') && digits.length >= 10) return true;
   if (digits.length < 7) return false;
+  if (/^\d{3}([- ])\d{2}\1\d{4}$/.test(raw)) return false; // SSN-shaped, not a phone layout
   if (groups.length === 1) return digits.length >= 9 && digits.length <= 12 && PHONE_CUE.test(ctx);
-  if (digits.length === 7) return /^\d{3}-\d{4}$/.test(raw);
+  if (digits.length === 7) return /^\d{3}-\d{4}$/.test(raw) || (/^\d{3} \d{4}$/.test(raw) && PHONE_CUE.test(ctx));
+  // two groups only (street numbers, zip+4, ids): need a cue such as "phone:"
+  if (groups.length === 2 && !raw.startsWith('(')) return PHONE_CUE.test(ctx);
   // grouped digits: most groups short, as phone numbers are written
   if (groups.some((g) => g > 5) && !(groups.length === 2 && groups[0]! <= 5 && groups[1]! <= 8)) return false;
   if (!/[ .()-]/.test(seps)) return false;

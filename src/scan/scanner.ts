@@ -51,7 +51,7 @@ export interface ScannerOptions {
 
 const MIB = 1024 * 1024;
 // Tool responses and outputs are long, structured and unlike the prompts the classifier learned from: a higher bar there (see docs/EVAL.md).
-export const DEFAULT_THRESHOLDS: Readonly<Record<ScanPoint, number>> = { input: 0.5, response: 0.9, output: 0.9 };
+export const DEFAULT_THRESHOLDS: Readonly<Record<ScanPoint, number>> = { input: 0.6, response: 0.9, output: 0.9 };
 
 /** Built-in actions per point, used where the policy says nothing. */
 export const DEFAULT_ACTIONS: Readonly<Record<ScanPoint, Readonly<Record<string, ScanAction>>>> = {

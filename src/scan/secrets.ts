@@ -154,7 +154,7 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
         if (vs < 0 || ve <= vs) continue;
         const value = sub.slice(vs, ve);
         if (r.def.entropy !== undefined && !passesEntropy(r.def, value)) continue;
-        if (r.def.placeholderCheck === 'light' ? isTemplate(value) : (r.def.placeholderCheck || r.def.entropy !== undefined) && isPlaceholder(value)) continue;
+        if (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value)) continue;
         if (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value, !!(matcher.group(2) || matcher.group(3)))) continue;
         const span = { start: ws + vs, end: ws + ve };
         const key = `${span.start}:${span.end}`;
