@@ -4,7 +4,8 @@ export { verifyLog, type VerifyReport, type VerifyProblem, type ProblemKind } fr
 export { queryRecords, exportRecords, parseTime, type AuditQuery } from './query.ts';
 export { auditDecisions, type AuditListenerOptions } from './listener.ts';
 export { attachAudit } from './attach.ts';
-export { redactAction, SECRET_KEY, REDACTED, type Redactor } from './redact.ts';
+export { redactAction, policyRedactor, SECRET_KEY, REDACTED, type Redactor } from './redact.ts';
+export { AuditSectionSchema, type AuditSection } from './section.ts';
 export { loadSigningKey, loadVerifyKey, KeyError, KEY_FILE, PUBLIC_KEY_FILE, type SigningKey } from './keys.ts';
 export { canonicalJson } from './canonical.ts';
 export { AUDIT_TYPES, type AuditInput, type AuditRecord, type AuditType } from './record.ts';

@@ -14,6 +14,8 @@ export interface RedactLimits {
   maxArray: number;
   maxKeys: number;
   maxDepth: number;
+  /** Extra key fragments (lower case) whose values are masked, from the policy's `audit.redact_keys`. */
+  keys?: readonly string[];
 }
 
 export const DEFAULT_REDACT_LIMITS: RedactLimits = { maxString: 2048, maxArray: 64, maxKeys: 64, maxDepth: 8 };
@@ -43,7 +45,31 @@ function bound(v: unknown, l: RedactLimits, depth: number): unknown {
       break;
     }
     const x = (v as Record<string, unknown>)[k];
-    out[k] = SECRET_KEY.test(k) && x !== null && x !== undefined && typeof x !== 'boolean' ? REDACTED : bound(x, l, depth + 1);
+    out[k] = isSecretKey(k, l.keys) && x !== null && x !== undefined && typeof x !== 'boolean' ? REDACTED : bound(x, l, depth + 1);
   }
   return out;
+}
+
+function isSecretKey(k: string, extra: readonly string[] | undefined): boolean {
+  if (SECRET_KEY.test(k)) return true;
+  if (!extra || extra.length === 0) return false;
+  const lk = k.toLowerCase();
+  return extra.some((e) => lk.includes(e));
+}
+
+/** Redaction as the policy's `audit:` section asks (see section.ts); the defaults without one. */
+export function policyRedactor(section: { redact_keys?: string[]; store_args?: boolean; max_string?: number } | undefined): Redactor {
+  if (!section) return (a) => redactAction(a);
+  const limits: RedactLimits = {
+    ...DEFAULT_REDACT_LIMITS,
+    ...(section.max_string !== undefined ? { maxString: section.max_string } : {}),
+    keys: (section.redact_keys ?? []).map((k) => k.toLowerCase()),
+  };
+  if (section.store_args === false) {
+    return (a) => {
+      const { args, context, ...rest } = a;
+      return redactAction({ ...rest, ...(args !== undefined ? { args: { '[omitted by policy]': Object.keys(args).length } } : {}) }, limits);
+    };
+  }
+  return (a) => redactAction(a, limits);
 }

@@ -115,3 +115,31 @@ test('attachAudit records the loaded policy, every reload and every decision', a
   assert.equal((recs[3]!.data as Record<string, unknown>).policyDigest, fw.policy.digest);
   log.close();
 });
+
+test("the policy's audit: section decides redaction, and a reload changes it", async (t) => {
+  const { attachAudit } = await import('../../src/audit/index.ts');
+  const dir = tempDir(t);
+  const store = openStore({ dataDir: dir });
+  t.after(() => store.close());
+  const log = new AuditLog(store);
+  const fw = await createFirewall({ policy: { ...POLICY, audit: { redact_keys: ['SSN'], max_string: 10 } } });
+  attachAudit(fw, log);
+  fw.guard({ kind: 'tool', tool: 'ls', args: { customer_ssn: '123-45-6789', note: 'a long note of text', password: 'p' } });
+  fw.reload({ ...POLICY, audit: { store_args: false } });
+  fw.guard({ kind: 'tool', tool: 'ls', args: { customer_ssn: '123-45-6789', note: 'short' }, context: { ip: '10.0.0.1' } });
+  const [first, second] = [...queryRecords(store, { type: 'decision' })].map((r) => (r.data as any).action);
+  assert.equal(first.args.customer_ssn, '[redacted]');
+  assert.equal(first.args.password, '[redacted]');
+  assert.match(first.args.note, /^a long not…\[\+9 chars\]$/);
+  assert.deepEqual(second.args, { '[omitted by policy]': 2 });
+  assert.equal(second.context, undefined);
+  assert.equal(second.tool, 'ls');
+  const raw = (store.db.prepare('SELECT group_concat(body) AS b FROM audit_records').get() as { b: string }).b;
+  assert.ok(!raw.includes('123-45-6789'));
+  log.close();
+});
+
+test('a bad audit: section is a policy error', async () => {
+  await import('../../src/audit/index.ts');
+  await assert.rejects(createFirewall({ policy: { ...POLICY, audit: { store_arg: false } } }), /store_arg/);
+});
