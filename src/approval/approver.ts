@@ -67,10 +67,12 @@ export class QueueApprover implements Approver {
     try {
       const reuse = this.queue.findReusable(action);
       if (reuse && 'remembered' in reuse) {
+        this.queue.notePass(action, reuse.remembered, 'remembered');
         return { effect: 'allow', reason: `approved earlier in this session (approval ${reuse.remembered}, remembered for the session)`, id: reuse.remembered };
       }
       if (reuse && reuse.approval.status === 'approved') {
         this.queue.consume(reuse.approval.id);
+        this.queue.notePass(action, reuse.approval.id, 'reused');
         return answerOf(reuse.approval);
       }
       if (reuse) req = reuse.approval;

@@ -190,6 +190,13 @@ export class ApprovalQueue {
     return row ? { approval: this.toRequest(row) } : undefined;
   }
 
+  /** Records in the audit log that an action passed on an earlier approval (remembered for the session, or approved while nobody waited). */
+  notePass(action: Action, approvalId: string, event: 'remembered' | 'reused'): void {
+    const req = this.get(approvalId);
+    if (!req) return;
+    this.audit({ ...req, principal: action.principal?.id, session: action.session, status: 'approved' }, event);
+  }
+
   /** Marks an approved approval as used; an approval lets one waiting action (and identical ones waiting with it) through. */
   consume(id: string): void {
     this.store.db.prepare('UPDATE approvals SET consumed = 1 WHERE id = ?').run(id);

@@ -163,6 +163,15 @@ test('every request, vote and outcome lands in the audit log, and the chain veri
   assert.equal(refused.refused, 'SELF_APPROVAL');
   audited.deny(b.id, 'alice');
   assert.equal((await p2).effect, 'deny');
+  // A pass on a remembered approval is recorded too.
+  const act = { kind: 'tool', tool: 'deploy', args: { env: 'dev' }, principal: agent, session: 'S' };
+  const p3 = approver2.request(act, fw.guard(act));
+  audited.approve((await pendingOne(queue)).id, 'alice', { remember: true });
+  assert.equal((await p3).effect, 'allow');
+  assert.equal((await approver2.request(act, fw.guard(act))).effect, 'allow');
+  const last = [...queryRecords(store, { type: 'approval' })].pop()!;
+  assert.equal((last.data as Record<string, unknown>).event, 'remembered');
+  assert.equal(last.effect, 'allow');
   approver2.close();
   log.close();
   assert.equal(verifyLog(store, loadVerifyKey(store.dataDir)).ok, true);
