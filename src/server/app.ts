@@ -61,7 +61,7 @@ export async function buildApp(gw: Gateway, opts: AppOptions = {}): Promise<Fast
 
   app.setErrorHandler((err, req, reply) => {
     const r = toErrorResponse(err);
-    if (r.status >= 500) process.stderr.write(`agentwall: gateway: ${req.method} ${req.routeOptions.url ?? req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
+    if (r.status >= 500 && !(err instanceof HttpError)) process.stderr.write(`agentwall: gateway: ${req.method} ${req.routeOptions.url ?? req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
     if (r.headers) void reply.headers(r.headers);
     void reply.code(r.status).type('application/json').send(r.body);
   });
