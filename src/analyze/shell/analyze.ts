@@ -1039,7 +1039,7 @@ export function isPathLike(s: string): boolean {
   if (c === '/' || c === '~' || s.startsWith('./') || s.startsWith('../') || s.startsWith('$HOME') || s.startsWith('${HOME}')) return true;
   if (c === '-' || s.includes('://') || s.length > 4096) return false;
   // Program text (LaTeX, JSON, code) is not a path; paths inside it are found by embeddedPaths.
-  if (/[{}\\()"'`;|<>$]/.test(s)) return false;
+  if (/[{}\\()"'`;|<>]/.test(s) && !/^\$\(/.test(s)) return false;
   if (/^[^/]*:/.test(s) || /\s/.test(s)) return false;
   if (s.startsWith('.') && s.length > 1) return true;
   return s.includes('/');
@@ -1047,7 +1047,7 @@ export function isPathLike(s: string): boolean {
 
 /** A plain file name as a file program's operand (not program text, not a URL). */
 function isFileName(s: string): boolean {
-  return s.length > 0 && s.length <= 4096 && !/[\s{}\\()"'`;|<>$]/.test(s) && !s.includes('://') && !s.startsWith('-');
+  return s.length > 0 && s.length <= 4096 && !/[\s{}\\()"'`;|<>]/.test(s) && !s.includes('://') && !s.startsWith('-');
 }
 
 const EMBEDDED_PATH = /(?:^|[\s'"`=:;|&<>(,!{[@])((?:~|\$HOME|\$\{HOME\})?\/[^\s'"`;|&<>(),!*]+|~(?=[\s'"`;|&<>),]|$))/g;
