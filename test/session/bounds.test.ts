@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { MemorySessionStore, SessionTracker, extractValues, keysOfValue } from '../../src/session/index.ts';
+import { Ring } from '../../src/session/ring.ts';
+import { harness } from './helpers.ts';
+
+const ALLOW = { effect: 'allow' as const, rules: [], reasons: [], policyDigest: '', evalNs: 0 };
+
+test('many sessions: the least recently used are evicted, the store stays bounded', () => {
+  const store = new MemorySessionStore({ maxSessions: 100, maxAgents: 10 });
+  const t = new SessionTracker(store);
+  for (let i = 0; i < 5_000; i++) t.record({ kind: 'tool', tool: 'x', session: `s${i}`, principal: { id: `a${i}` } }, ALLOW);
+  const st = store.stats();
+  assert.equal(st.sessions, 100);
+  assert.equal(st.agents, 10);
+  assert.equal(st.evictedSessions, 4_900);
+  assert.ok(store.getSession('s4999'));
+  assert.equal(store.getSession('s0'), undefined);
+});
+
+test('long sessions: history and tracked values are bounded, oldest evicted', () => {
+  const store = new MemorySessionStore({ maxHistory: 50, maxValues: 200 });
+  const t = new SessionTracker(store);
+  for (let i = 0; i < 1_000; i++) {
+    t.record({ kind: 'tool', tool: 'x', session: 's', args: { i } }, ALLOW);
+    t.ingest('s', `mail user${i}@example.com`, { origin: 'tool', tool: 'inbox' });
+  }
+  const s = store.getSession('s')!;
+  assert.equal(s.steps, 1_000);
+  assert.equal(s.history.size, 50);
+  assert.equal(s.history.back(0)?.args?.i, 999);
+  assert.ok(s.values.size <= 200);
+  assert.ok(s.evicted > 0, 'eviction is counted');
+  assert.ok(s.lookup('user999@example.com'), 'newest kept');
+  assert.equal(s.lookup('user0@example.com'), undefined, 'oldest evicted');
+});
+
+test('huge values: arguments and ingested text are cut, never a crash', async () => {
+  const h = await harness([{ id: 'p', effect: 'ask', when: { tool: 'send', provenance: { 'args.body': { from: 'injected' } } } }], { store: new MemorySessionStore({ maxIngestBytes: 64 * 1024, maxValueLength: 128 }) });
+  const big = `${'A'.repeat(3_000_000)} evil@x.example`;
+  const r = h.tracker.ingest('s1', big, { origin: 'tool', tool: 'get_webpage', injected: true });
+  assert.equal(r.truncated, true, 'reported as truncated');
+  const huge = 'b'.repeat(900_000);
+  const d = h.fw.guard(h.act('send', { body: huge }));
+  assert.ok(['allow', 'ask'].includes(d.effect));
+  const s = h.tracker.store.getSession('s1')!;
+  const last = s.history.back(0)!;
+  assert.ok(String(last.args?.body).length <= 256, 'history keeps a bounded copy');
+  for (const k of s.values.keys()) assert.ok(k.length <= 128);
+  const over = h.fw.guard(h.act('send', { body: 'x'.repeat(2 * 1024 * 1024) }));
+  assert.equal(over.effect, 'deny', 'an action over the engine bound is refused with a clear reason');
+  assert.match(over.reasons.join(' '), /larger than/);
+});
+
+test('invalid limits are refused clearly', () => {
+  assert.throws(() => new MemorySessionStore({ maxHistory: 0 }), /maxHistory must be a positive integer/);
+});
+
+test('property: a ring keeps exactly the newest `capacity` items in order', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.integer(), { maxLength: 100 }), (cap, items) => {
+      const r = new Ring<number>(cap);
+      for (const x of items) r.push(x);
+      assert.deepEqual(r.toArray(), items.slice(-cap));
+      assert.equal(r.back(0), items.at(-1));
+    }),
+  );
+});
+
+test('property: an IBAN is one value whatever its spacing and case', () => {
+  const iban = fc.tuple(fc.constantFrom('DE', 'GB', 'FR', 'CH'), fc.integer({ min: 10, max: 99 }), fc.array(fc.constantFrom(...'0123456789ABCDEFGHJKLMNPQRSTUVWXYZ'.split('')), { minLength: 14, maxLength: 26 }));
+  fc.assert(
+    fc.property(iban, fc.boolean(), ([cc, check, rest], lower) => {
+      const compact = `${cc}${check}${rest.join('')}`;
+      const spaced = compact.replace(/(.{4})/g, '$1 ').trim();
+      const inText = extractValues(`Please pay ${spaced} by Friday.`).filter((v) => v.kind === 'iban').map((v) => v.value);
+      const arg = keysOfValue(lower ? compact.toLowerCase() : compact).whole;
+      assert.ok(inText.includes(arg), `${spaced} -> ${inText.join(',')} vs ${arg}`);
+    }),
+  );
+});
+
+test('property: extraction never throws and stays bounded on arbitrary text', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 2000 }), (s) => {
+      const out = extractValues(s, { words: true, max: 50 });
+      assert.ok(out.length <= 50);
+    }),
+  );
+});
+
+test('URLs: scheme, case, trailing slash and default port are normalized; host is a fallback key', () => {
+  assert.deepEqual(keysOfValue('HTTPS://www.Example.com:443/a/'), { whole: 'www.example.com/a', host: 'www.example.com' });
+  assert.equal(keysOfValue('www.example.com').whole, 'www.example.com');
+  const v = extractValues('see http://www.example.com/a/ and mail Bob@Example.COM').map((x) => `${x.kind}:${x.value}`);
+  assert.ok(v.includes('url:www.example.com/a'));
+  assert.ok(v.includes('email:bob@example.com'));
+  assert.ok(v.includes('host:example.com'));
+});
