@@ -8,7 +8,7 @@ import { server, auth } from './helpers.ts';
 const s = await server();
 after(() => s.close());
 
-async function post(path: string, body: string | Buffer, headers: Record<string, string> = {}) {
+async function post(path: string, body: string, headers: Record<string, string> = {}) {
   const r = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth(s.keys.agent), ...headers }, body });
   const text = await r.text();
   let j: { error?: { code: string; message: string } } = {};
