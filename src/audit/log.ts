@@ -234,8 +234,13 @@ export class AuditLog {
     try {
       if (this.store.db.open) this.checkpoint();
     } catch {
-      /* already reported through onError; records left in the buffer were counted */
+      /* the write error was reported through onError */
     }
+    const left = this.buffer.length + this.lost;
+    if (left > 0) {
+      this.onError(new AuditWriteError(`audit log closed with ${left} record(s) that could not be written to ${this.store.file}; they are lost`, this.store.file, 'LOST'));
+    }
+    this.buffer = [];
     this.closed = true;
     open.delete(this);
   }

@@ -148,3 +148,17 @@ test('the database file is created owner-only (0600)', (t) => {
   seedLog(dir, 1);
   assert.equal(statSync(join(dir, DB_FILE)).mode & 0o777, 0o600);
 });
+
+test('closing a log whose records cannot be written reports how many are lost', (t) => {
+  const dir = tempDir(t);
+  const store = openStore({ dataDir: dir });
+  t.after(() => store.close());
+  const errors: string[] = [];
+  const log = new AuditLog(store, { durability: 'batch', flushMs: 10_000, onError: (e) => errors.push(e.message) });
+  log.append({ type: 'scan', data: { n: 0 } });
+  log.flush();
+  fillDisk(store);
+  for (let i = 0; i < 30; i++) log.append({ type: 'scan', data: { pad: 'p'.repeat(2000), i } });
+  log.close();
+  assert.ok(errors.some((e) => /closed with 30 record\(s\) that could not be written/.test(e)), errors.join('\n'));
+});
