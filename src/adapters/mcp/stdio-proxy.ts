@@ -215,7 +215,8 @@ export class StdioProxy {
   }
 
   private timer(id: number, method: string): NodeJS.Timeout {
-    const ms = this.g.settings().callTimeoutMs;
+    // A server may take a while to start (npx downloads, cold caches): initialize gets at least 30s.
+    const ms = method === 'initialize' ? Math.max(30_000, this.g.settings().callTimeoutMs) : this.g.settings().callTimeoutMs;
     return setTimeout(() => {
       const p = this.pending.get(id);
       if (!p) return;
