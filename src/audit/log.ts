@@ -3,8 +3,8 @@
 // - 'sync':  append() commits the record (its own transaction) before it
 //            returns; a record append() returned for survives kill -9.
 // - 'batch': append() buffers; the buffer is committed every `flushMs` or when
-//            it holds `batchSize` records (next tick), or inline when it holds
-//            `maxBuffered`. Only records committed by a flush survive kill -9:
+//            it holds `batchSize` records (next tick, in groups of 500 with a
+//            yield between), or inline when it holds `maxBuffered`. Only records committed by a flush survive kill -9:
 //            at most `flushMs` worth (and fewer than `maxBuffered`) are lost.
 // Every commit is one BEGIN IMMEDIATE transaction that reads the chain head,
 // links the new records to it and writes any due checkpoint, so several
@@ -62,6 +62,7 @@ interface Entry {
 
 const MAX_FIELD = 256;
 const TX_RECORDS = 2_000;
+const TICK_RECORDS = 500;
 const open = new Set<AuditLog>();
 let exitHookInstalled = false;
 
@@ -86,7 +87,7 @@ export class AuditLog {
   constructor(readonly store: Store, opts: AuditOptions = {}) {
     this.durability = opts.durability ?? 'sync';
     this.o = {
-      batchSize: opts.batchSize ?? 2_000,
+      batchSize: opts.batchSize ?? 500,
       flushMs: opts.flushMs ?? 50,
       maxBuffered: opts.maxBuffered ?? 100_000,
       checkpointEvery: opts.checkpointEvery ?? 10_000,
@@ -190,12 +191,17 @@ export class AuditLog {
 
   /** Commits every buffered record; returns the sequence number of the last one this log wrote. Throws AuditWriteError. */
   flush(): number {
+    return this.flushUpTo(Infinity);
+  }
+
+  private flushUpTo(limit: number): number {
     if (this.buffer.length === 0 && this.lost === 0) return this.lastSeqWritten;
-    const entries = this.buffer;
+    const entries = this.buffer.length <= limit ? this.buffer : this.buffer.slice(0, limit);
+    const rest = this.buffer.length <= limit ? [] : this.buffer.slice(limit);
     if (this.lost > 0) entries.unshift(this.entry({ type: 'system', data: { event: 'records-lost', count: this.lost, reason: this.error?.message } }));
     const lostBefore = this.lost;
     let committed = 0;
-    this.buffer = [];
+    this.buffer = rest;
     try {
       // Group commits of bounded size: one huge transaction spills SQLite's page cache and holds the write lock for long.
       for (let i = 0; i < entries.length; i += TX_RECORDS) {
@@ -245,11 +251,22 @@ export class AuditLog {
     open.delete(this);
   }
 
+  /**
+   * Background flush: commits at most one group per tick and yields between
+   * groups, so decisions arriving meanwhile wait for one small commit at most.
+   */
   private tryFlush(): void {
     try {
-      this.flush();
+      this.flushUpTo(TICK_RECORDS);
+      if (this.buffer.length > 0 && !this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.tryFlush();
+        });
+      }
     } catch {
-      /* reported through onError; retried on the next tick */
+      /* reported through onError; retried on the next timer tick */
     }
   }
 
