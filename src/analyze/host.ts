@@ -42,7 +42,7 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-local
 /** Public DNS names that always resolve to loopback. */
 const LOOPBACK_DOMAINS = ['localtest.me', 'lvh.me', 'vcap.me', 'lacolhost.com', 'fuf.me', 'yoogle.com', 'ulh.us', 'readme.localtest.me'];
 /** Suffixes that never resolve on the public internet. */
-const INTERNAL_SUFFIXES = ['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'home.arpa', 'private', 'test', 'invalid', 'example'];
+const INTERNAL_SUFFIXES = ['local', 'localdomain', 'internal', 'intranet', 'lan', 'home', 'corp', 'home.arpa', 'private', 'test', 'invalid', 'example'];
 /** Wildcard DNS services that answer with the address spelled in the name (a.b.c.d.nip.io, a-b-c-d.sslip.io). */
 const IP_ECHO = ['nip.io', 'xip.io', 'sslip.io', 'traefik.me', 'localtest.me', 'nip.direct', 'ip.addr.tools', 'backname.io', '1u.ms'];
 
@@ -226,7 +226,7 @@ export function classifyHost(raw: string): HostInfo {
   if (METADATA_NAMES.has(name)) classes.push('metadata');
   if (LOOPBACK_NAMES.has(name) || domainUnder(name, 'localhost') || LOOPBACK_DOMAINS.some((d) => domainUnder(name, d))) classes.push('loopback');
   if (INTERNAL_SUFFIXES.some((s) => domainUnder(name, s))) classes.push('internal-name');
-  if (!name.includes('.')) classes.push('single-label');
+  if (!name.includes('.') && classes.length === 0) classes.push('single-label');
   const echoed = echoedIPv4(name);
   let ipv4: string | undefined;
   if (echoed) {

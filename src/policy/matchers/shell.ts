@@ -7,13 +7,14 @@
 //   shell: { program: [python*, node], code_execution: true }
 //   shell: { unresolved: true }        # dynamic command names, $IFS tricks, decoded payloads, parse errors
 //   shell: { download_exec: true }     # curl … | sh
+//   shell: { program: [python3], args: { glob: "analysis/*.py" }, match: all }   # every command (allow rules)
 
 import { registerMatcher, type CompileCtx, type Cond, type ValueTest } from '../matcher.ts';
 import type { ShellCommand, ShellFacts } from '../../analyze/shell/types.ts';
-import { bool, mapOf, strings } from './fact-keys.ts';
+import { bool, mapOf, quantifier, strings } from './fact-keys.ts';
 
 const COMMAND_KEYS = ['program', 'flags', 'any_flag', 'subcommand', 'args', 'via', 'code_execution', 'spawns_shell', 'dynamic_name', 'background'] as const;
-const LINE_KEYS = ['unparseable', 'unresolved', 'reasons', 'pipe_to_shell', 'download_exec', 'dev_tcp', 'network', 'substitution', 'commands'] as const;
+const LINE_KEYS = ['unparseable', 'unresolved', 'reasons', 'pipe_to_shell', 'download_exec', 'dev_tcp', 'network', 'substitution', 'commands', 'match'] as const;
 const KEYS = [...COMMAND_KEYS, ...LINE_KEYS];
 
 /** `-rf` in a policy means both -r and -f. */
@@ -31,6 +32,8 @@ registerMatcher({
   summary: 'what a shell line runs: { program, flags, any_flag, subcommand, args, via, code_execution, spawns_shell, unresolved, ... }',
   compile(value: unknown, c: CompileCtx): Cond {
     const v = mapOf(value, c, 'shell', KEYS);
+    // any: some command holds the command keys (deny/ask rules); all: every command does (allow rules).
+    const q = quantifier(v, c);
     const cmdTests: Array<(cmd: ShellCommand) => boolean> = [];
     const lineTests: Array<(f: ShellFacts) => boolean> = [];
     const parts: string[] = [];
@@ -102,7 +105,7 @@ registerMatcher({
       parts.push(`command count ${t.describe}`);
     }
     return {
-      describe: `shell ${parts.join(', ')}`,
+      describe: `shell ${parts.join(', ')}${q === 'all' ? ' (every command)' : ''}`,
       where: c.path,
       actual: (ctx) => {
         const f = shellFacts(ctx);
@@ -113,6 +116,10 @@ registerMatcher({
         if (!f.present) return false;
         for (const t of lineTests) if (!t(f)) return false;
         if (cmdTests.length === 0) return true;
+        if (q === 'all') {
+          if (f.commands.length === 0 || f.unresolved) return false;
+          return f.commands.every((cmd) => cmdTests.every((t) => t(cmd)));
+        }
         for (const cmd of f.commands) {
           let ok = true;
           for (const t of cmdTests) {
