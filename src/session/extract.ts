@@ -23,9 +23,15 @@ const TOKEN = /[A-Za-z0-9+/=_-]{8,}/g;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}_'-]{1,63}/gu;
 
 /** Lower case, spaces collapsed, surrounding quotes and punctuation dropped. */
+const ASCII = /^[\x20-\x7e]*$/;
+const SPACES = /\s{2,}|[\t\n\r\f\v]/;
+const EDGE = /^["'`<([{]+|["'`>)\]},.;:!?]+$/g;
+const EDGE_CHAR = /["'`<([{>)\]},.;:!?\s]/;
 export function normText(s: string): string {
-  const t = s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
-  return t.replace(/^["'`<([{]+|["'`>)\]},.;:!?]+$/g, '');
+  let t = ASCII.test(s) ? s.toLowerCase() : s.normalize('NFKC').toLowerCase();
+  if (SPACES.test(t)) t = t.replace(/\s+/g, ' ');
+  if (t.length > 0 && (EDGE_CHAR.test(t[0]!) || EDGE_CHAR.test(t[t.length - 1]!))) t = t.trim().replace(EDGE, '');
+  return t;
 }
 
 export function normIban(s: string): string {

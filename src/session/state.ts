@@ -24,6 +24,8 @@ export class SessionState {
   untrustedStep = 0;
   findings: FindingCounts = {};
   denied = 0;
+  /** OR of the origin bits of every value ever noted: lets a rule skip lookups for an origin the session never saw. */
+  originsSeen = 0;
   /** Values dropped because the table was full (reported, so eviction is never silent). */
   evicted = 0;
   /** Incremented on every change; the persistent store uses it to detect concurrent writers. */
@@ -40,6 +42,7 @@ export class SessionState {
   /** Records that `value` entered the session with the given origin bits. */
   note(value: string, mask: number, tool: string | undefined): void {
     const v = value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value;
+    this.originsSeen |= mask;
     const cur = this.values.get(v);
     if (cur) {
       cur.mask |= mask;
@@ -59,6 +62,7 @@ export class SessionState {
   }
 
   addUserText(text: string): void {
+    this.originsSeen |= ORIGIN.user;
     const t = text.toLowerCase().replace(/\s+/g, ' ');
     this.userText = (this.userText ? `${this.userText}\n${t}` : t).slice(-MAX_USER_TEXT);
   }
@@ -101,7 +105,10 @@ export class SessionState {
     s.agent = j.agent;
     s.steps = j.steps;
     s.history = Ring.from(limits.maxHistory, j.history);
-    for (const [k, mask, tools, step] of j.values.slice(-limits.maxValues)) s.values.set(k, { mask, tools, step });
+    for (const [k, mask, tools, step] of j.values.slice(-limits.maxValues)) {
+      s.values.set(k, { mask, tools, step });
+      s.originsSeen |= mask;
+    }
     s.userText = j.userText.slice(-MAX_USER_TEXT);
     s.untrusted = j.untrusted;
     s.untrustedStep = j.untrustedStep;

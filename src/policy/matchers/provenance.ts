@@ -49,6 +49,11 @@ function originSet(v: unknown, c: Parameters<typeof mapOf>[1], sub: (string | nu
   return set;
 }
 
+/** Can a value of this session have one of these origins at all? (No: the rule holds for no value, skip the lookups.) */
+function possible(s: OriginSet, seen: number): boolean {
+  return s.unknown || s.tools.length > 0 || (s.mask & seen) !== 0;
+}
+
 function has(p: ValueProvenance, s: OriginSet): boolean {
   if (p.mask & s.mask) return true;
   if (s.unknown && p.mask === 0) return true;
@@ -99,7 +104,9 @@ registerMatcher({
       describe: `provenance ${fields.map((f) => f.describe).join(', ')}`,
       where: c.path,
       test(ctx) {
+        const seen = snapshotOf(ctx, 'provenance').requireSession('a provenance rule')?.originsSeen ?? 0;
         for (const f of fields) {
+          if (f.from && !possible(f.from, seen)) return false;
           let ok = false;
           for (const p of provenanceOf(ctx, f.get)) {
             if ((!f.from || has(p, f.from)) && (!f.notFrom || !has(p, f.notFrom))) {
