@@ -96,7 +96,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       const tools: Record<string, unknown>[] = [];
       for (const u of upstreams.values()) {
         try {
-          for (const t of await u.listTools()) tools.push({ ...t, name: `${u.name}${TOOL_SEPARATOR}${String(t.name)}` });
+          for (const t of await u.listTools(true)) tools.push({ ...t, name: `${u.name}${TOOL_SEPARATOR}${String(t.name)}` });
         } catch (e) {
           log((e as Error).message);
         }

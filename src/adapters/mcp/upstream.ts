@@ -84,9 +84,13 @@ export class Upstream {
     return client;
   }
 
-  /** The tools clients may see (reviewed against the pins), listed again only after list_changed or a reconnect. */
-  async listTools(): Promise<Record<string, unknown>[]> {
-    if (this.tools && !this.guard.needsList(this.name)) return this.tools;
+  /**
+   * The tools clients may see, reviewed against the pins. `fresh` (a client's
+   * tools/list) asks the server again, so a changed contract is caught even
+   * without list_changed; calls reuse the last review. Concurrent callers share one listing.
+   */
+  async listTools(fresh = false): Promise<Record<string, unknown>[]> {
+    if (!fresh && this.tools && !this.guard.needsList(this.name)) return this.tools;
     this.listing ??= (async () => {
       try {
         const client = await this.get();
