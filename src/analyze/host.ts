@@ -36,7 +36,8 @@ const METADATA_V4 = new Set(['169.254.169.254', '169.254.170.2', '169.254.169.25
 const METADATA_V6 = new Set(['fd00:ec2::254', 'fd00:ec2::23', 'fd20:ce::254']);
 const METADATA_NAMES = new Set([
   'metadata.google.internal', 'metadata', 'metadata.goog', 'metadata.gce.internal', 'instance-data', 'instance-data.ec2.internal',
-  'metadata.azure.com', 'metadata.oraclecloud.com', 'metadata.tencentyun.com', 'metadata.platformequinix.com',
+  'metadata.azure.com', 'metadata.oraclecloud.com', 'metadata.tencentyun.com', 'metadata.platformequinix.com', 'metadata.packet.net',
+  'metadata.hetzner.cloud', 'metadata.vultr.com', 'metadata.exoscale.com',
 ]);
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback', 'localhost6', 'localhost6.localdomain6', 'loopback']);
 /** Public DNS names that always resolve to loopback. */
