@@ -6,10 +6,12 @@ import { registerPolicy } from './policy.ts';
 import { registerDemo } from './demo.ts';
 import { registerApprovals } from './approvals.ts';
 import { registerAudit } from './audit.ts';
+import { registerMcp } from './mcp.ts';
 import { registerServe } from './serve.ts';
 import { registerKeys } from './keys.ts';
-import { registerMcp } from './mcp.ts';
-export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit, registerServe, registerKeys, registerMcp];
+import { registerHook } from './hook.ts';
+
+export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit, registerHook, registerServe, registerKeys, registerMcp];
 import { registerReplay } from './replay.ts';
 import { registerProfile } from './profile.ts';
 COMMANDS.push(registerReplay, registerProfile);

@@ -1,0 +1,93 @@
+// Helpers for the hook tests: build dist/ when the hook sources are newer,
+// spawn the built hook binary the way an agent does (stdin in, stdout and exit
+// code out), and stop the hook daemons a test started.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const HOOK_BIN = join(ROOT, 'dist', 'src', 'adapters', 'hooks', 'main.js');
+export const CLI_BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const POLICY = join(ROOT, 'test', 'hooks', 'fixtures', 'policy.yaml');
+
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of ['src/adapters/hooks', 'src/adapters', 'src/cli/commands', 'src/session', 'src/firewall.ts']) {
+    const full = join(ROOT, dir);
+    if (!existsSync(full)) continue;
+    const files = statSync(full).isDirectory() ? readdirSync(full).map((f) => join(full, f)) : [full];
+    for (const f of files) if (f.endsWith('.ts')) newest = Math.max(newest, statSync(f).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ (tsc emits even when someone else's work in progress has type errors) when the hook sources changed. */
+export function ensureHookBuild(): void {
+  linkModelData();
+  if (existsSync(HOOK_BIN) && existsSync(CLI_BIN) && statSync(HOOK_BIN).mtimeMs >= newestSource()) return;
+  spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (!existsSync(HOOK_BIN)) throw new Error('build did not produce the hook binary');
+}
+
+/**
+ * The scanners' injection model is looked up at dist/data/ when running from
+ * dist/ (src/scan/classifier.ts resolves data/ two levels up from its module);
+ * until that lookup finds the package's data/, point dist/data at it so the
+ * built binary scans like the sources do.
+ */
+function linkModelData(): void {
+  const target = join(ROOT, 'dist', 'data');
+  if (existsSync(target) || !existsSync(join(ROOT, 'data'))) return;
+  try {
+    mkdirSync(join(ROOT, 'dist'), { recursive: true });
+    symlinkSync(join(ROOT, 'data'), target, 'dir');
+  } catch {
+    /* another test process linked it */
+  }
+}
+
+export interface HookRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export function runHookBin(args: string[], input: string, opts: { env?: Record<string, string>; bin?: string; timeoutMs?: number } = {}): HookRun {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [opts.bin ?? HOOK_BIN, ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, AGENTWALL_HOOKD_IDLE_MS: '60000', ...opts.env },
+    timeout: opts.timeoutMs ?? 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
+}
+
+export function tempDir(prefix = 'aw-hooks-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Stops every hook daemon whose socket lives under dataDir, then removes the directory. */
+export function cleanup(dataDir: string): void {
+  const run = join(dataDir, 'run');
+  if (existsSync(run)) {
+    for (const f of readdirSync(run)) {
+      if (!f.endsWith('.pid')) continue;
+      const pid = Number(readFileSync(join(run, f), 'utf8').trim());
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+export function parseOut(stdout: string): unknown {
+  const t = stdout.trim();
+  return t === '' ? '' : JSON.parse(t);
+}
