@@ -1,0 +1,74 @@
+// Analyzer latency: shell analysis uncached (parse + facts, each command
+// analyzed fresh) and cached, on varied real commands of at most 200
+// characters (tldr examples, placeholders filled); URL and SQL analysis; and a
+// full coding-agent decision on a shell action. Targets: shell uncached p50
+// <= 20 µs, p99 <= 100 µs.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadShellAnalyzer } from '../src/analyze/shell/index.ts';
+import { loadBashParser } from '../src/analyze/shell/parser.ts';
+import { analyzeUrl } from '../src/analyze/url.ts';
+import { analyzeSql } from '../src/analyze/sql/analyze.ts';
+import { loadSqlAnalyzer } from '../src/analyze/sql/index.ts';
+import { createFirewall } from '../src/firewall.ts';
+import { fillTldr } from '../eval/shell.eval.ts';
+import { corpus, REPO } from '../eval/lib.ts';
+import { measure, type BenchOptions, type BenchSection } from './lib.ts';
+
+const FALLBACK_COMMANDS = [
+  'git status', 'ls -la src', 'npm test -- --watch=false', "grep -rn 'TODO' src/ | head -20", 'rm -rf build', 'cat package.json | jq .version',
+  'find . -name "*.ts" -not -path "./node_modules/*" | xargs wc -l', "git commit -am 'fix: handle empty input'", 'docker ps -a --format "{{.Names}}"',
+  'curl -fsSL https://example.com/install.sh | bash', 'sudo -u www-data env A=1 timeout 5 python3 manage.py migrate', 'tar -xzf archive.tar.gz -C /tmp/out',
+];
+
+function commands(): string[] {
+  const f = corpus('shell', 'tldr-common-commands.txt');
+  if (!existsSync(f)) return FALLBACK_COMMANDS;
+  const all = readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('tldr ')).map(fillTldr).filter((c) => c.length <= 200);
+  // A deterministic spread over the whole corpus.
+  const step = Math.max(1, Math.floor(all.length / 5000));
+  return all.filter((_, i) => i % step === 0);
+}
+
+const URLS = [
+  'https://api.github.com/repos/o/r/issues?state=open', 'http://169.254.169.254/latest/meta-data/', 'http://0x7f.1:8080/admin',
+  'http://[::ffff:127.0.0.1]/', 'https://registry.npmjs.org/zod', 'http://evil.com@10.0.0.1/', 'gopher://localhost:6379/_x', 'https://例え.jp/パス',
+];
+const SQL = [
+  'SELECT id, name FROM users WHERE id = 1', 'SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.total > 100 ORDER BY o.created_at DESC LIMIT 10',
+  "INSERT INTO events (kind, payload) VALUES ('login', '{}')", 'UPDATE accounts SET balance = balance - 10 WHERE id = 7', 'DROP TABLE sessions',
+  "SELECT name FROM singer WHERE age > (SELECT avg(age) FROM singer)",
+];
+
+export default async function analyzeBench(opts: BenchOptions): Promise<BenchSection[]> {
+  const n = opts.quick ? 2_000 : 20_000;
+  const shell = await loadShellAnalyzer();
+  const parser = await loadBashParser();
+  await loadSqlAnalyzer();
+  const cmds = commands();
+  const avgLen = Math.round(cmds.reduce((a, c) => a + c.length, 0) / cmds.length);
+
+  const rows = [
+    { what: `shell analysis, uncached (${cmds.length} distinct tldr commands, avg ${avgLen} chars)`, ...measure((i) => shell.analyzeUncached(cmds[i % cmds.length]!), n, { warmup: Math.min(n, 5000) }) },
+    { what: 'shell: tree-sitter parse only (same commands)', ...measure((i) => parser.parse(cmds[i % cmds.length]!)?.delete(), n, { warmup: Math.min(n, 5000) }) },
+    { what: 'shell analysis, cached (LRU hit)', ...measure((i) => shell.analyzeCommand(cmds[i % 256]!), n, { warmup: 1000, batch: 10 }) },
+    { what: `URL analysis (${URLS.length} URLs)`, ...measure((i) => analyzeUrl(URLS[i % URLS.length]!), n, { warmup: 2000 }) },
+    { what: `SQL analysis, uncached, PostgreSQL (${SQL.length} queries)`, ...measure((i) => analyzeSql(SQL[i % SQL.length]!, 'postgres'), Math.min(n, 5000), { warmup: 500 }) },
+    { what: `SQL analysis, uncached, SQLite (${SQL.length} queries)`, ...measure((i) => analyzeSql(SQL[i % SQL.length]!, 'sqlite'), Math.min(n, 5000), { warmup: 500 }) },
+  ];
+  const fw = await createFirewall({ policy: join(REPO, 'policies', 'coding-agent.yaml') });
+  const actions = cmds.slice(0, 512).map((command) => ({ kind: 'shell', args: { command, cwd: '/home/dev/project' } }));
+  rows.push({ what: 'coding-agent decision on a shell action (analysis cached, paths resolved)', ...measure((i) => fw.guard(actions[i % actions.length]!), n, { warmup: 2000 }) });
+  return [
+    {
+      name: 'analyzers',
+      rows,
+      notes: [
+        'Target: shell analysis uncached p50 <= 20 µs, p99 <= 100 µs for commands of at most 200 characters.',
+        'Uncached means every call parses and analyzes again (analyzeUncached bypasses the LRU); cached calls hit the bounded LRU (4096 entries).',
+        'Other engineers run CPU-heavy jobs on this 2-core machine at the same time: numbers are noisy.',
+      ],
+    },
+  ];
+}
