@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
-import { linearMargin, type FeatureSpec } from './features.ts';
+import { linearMargin, walkFeatures, type FeatureSpec } from './features.ts';
 import type { InjectionClassifier } from './types.ts';
 
 export interface ModelFile {
@@ -74,15 +74,27 @@ export function scoreRange(m: LinearModel, text: string, start: number, end: num
   return sigmoid(m.bias + linearMargin(text, start, end, m.spec, m.weights));
 }
 
-/** Max window probability and the window it came from. */
+/**
+ * Max window probability and the window it came from. Short texts are scored
+ * whole, exactly as in training. Long texts take one feature pass with
+ * cumulative sums per block of stride/4 characters; every window (window/block
+ * blocks, moved one block at a time) then costs O(1), so overlap is free.
+ */
 export function scoreWindows(m: LinearModel, text: string): { score: number; start: number; end: number } {
   if (text.length <= m.window) return { score: scoreRange(m, text, 0, text.length), start: 0, end: text.length };
+  const size = Math.max(16, Math.floor(m.stride / 4));
+  const nb = Math.ceil(text.length / size);
+  const sums = new Float64Array(nb + 1);
+  const ns = new Int32Array(nb + 1);
+  walkFeatures(text, 0, text.length, m.spec, m.weights, null, { size, sums, ns });
+  const per = Math.max(1, Math.round(m.window / size));
   let best = { score: 0, start: 0, end: 0 };
-  for (let s = 0; ; s += m.stride) {
-    const e = Math.min(text.length, s + m.window);
-    const p = scoreRange(m, text, s, e);
-    if (p > best.score) best = { score: p, start: s, end: e };
-    if (e >= text.length) break;
+  for (let b = 0; ; b++) {
+    const e = Math.min(nb, b + per);
+    const n = ns[e]! - ns[b]!;
+    const p = sigmoid(m.bias + (n > 0 ? (sums[e]! - sums[b]!) / Math.sqrt(n) : 0));
+    if (p > best.score) best = { score: p, start: b * size, end: Math.min(text.length, e * size) };
+    if (e >= nb) break;
   }
   return best;
 }

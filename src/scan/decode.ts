@@ -23,10 +23,16 @@ export interface DecodeOptions {
   maxSegments: number;
 }
 
-const BASE64 = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
-const HEX_PLAIN = /[0-9a-fA-F]{16,}/g;
 const HEX_ESCAPED = /(?:\\x[0-9a-fA-F]{2}){4,}/g;
-const HEX_SPACED = /(?:[0-9a-fA-F]{2}[ :,]){5,}[0-9a-fA-F]{2}/g;
+const B64 = 1;
+const HEX = 2;
+/** Character classes of ASCII: base64 alphabet (standard and URL-safe), hex digits. */
+const CLS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9+/_-]/.test(ch)) CLS[c]! |= B64;
+  if (/[0-9a-fA-F]/.test(ch)) CLS[c]! |= HEX;
+}
 const PCT = /%[0-9a-fA-F]{2}/g;
 const SPACE = /\s/g;
 const ROT13_HINT = /\b(?:gur|naq|lbh|vf|vtaber|nyy|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|gryy|cnffjbeq|frperg|erirny)\b/g;
@@ -79,26 +85,60 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
     out.push(d);
     return true;
   };
-  const hexSeen = new Set<number>();
-  const scan = (re: RegExp, layer: Layer, decode: (m: string) => string | undefined) => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (out.length >= opts.maxSegments || budget <= 0) return;
-      const s = m[0];
-      if (layer === 'hex') hexSeen.add(m.index);
-      else if (layer === 'base64' && hexSeen.has(m.index)) continue;
-      const d = decode(s);
-      if (d !== undefined && looksLikeText(d)) push({ layer, start: m.index, end: m.index + s.length, text: d });
+  // One pass over the text finds runs of the base64 alphabet (hex runs are a subset)
+  // and runs of space/colon-separated hex pairs: no regex backtracking at all.
+  const cands: Array<{ layer: Layer; start: number; end: number; kind: 'run' | 'spaced' }> = [];
+  let runStart = -1;
+  let allHex = true;
+  let grpStart = -1, grpCount = 0, grpPos = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 0;
+    const cls = c < 128 ? CLS[c]! : 0;
+    if (cls & B64) {
+      if (runStart < 0) {
+        runStart = i;
+        allHex = true;
+      }
+      if (!(cls & HEX)) allHex = false;
+    } else if (runStart >= 0) {
+      let e = i;
+      while (e < n && e - i < 2 && text.charCodeAt(e) === 0x3d) e++; // '=' padding
+      const len = i - runStart;
+      if (len >= 16) cands.push({ layer: allHex && len % 2 === 0 ? 'hex' : 'base64', start: runStart, end: allHex ? i : e, kind: 'run' });
+      runStart = -1;
     }
-  };
-  // Hex first so hex-only runs are not also tried as base64.
-  scan(HEX_PLAIN, 'hex', (s) => (s.length % 2 === 0 ? Buffer.from(s, 'hex').toString('utf8') : undefined));
-  scan(HEX_ESCAPED, 'hex', (s) => Buffer.from(s.replace(/\\x/g, ''), 'hex').toString('utf8'));
-  scan(HEX_SPACED, 'hex', (s) => Buffer.from(s.replace(/[ :,]/g, ''), 'hex').toString('utf8'));
-  scan(BASE64, 'base64', (s) => {
-    if (/^[a-z]+$|^[A-Z]+$/.test(s)) return undefined; // a plain word, not base64
-    return Buffer.from(s, 'base64').toString('utf8');
-  });
+    // spaced hex: XX XX XX ... (separators ' ', ':', ',')
+    if (cls & HEX && grpPos < 2) {
+      if (grpPos === 0 && grpCount === 0) grpStart = i;
+      grpPos++;
+    } else if (grpPos === 2 && (c === 0x20 || c === 0x3a || c === 0x2c)) {
+      grpCount++;
+      grpPos = 0;
+    } else {
+      const groups = grpCount + (grpPos === 2 ? 1 : 0);
+      if (groups >= 6) cands.push({ layer: 'hex', start: grpStart, end: grpPos === 2 ? i : i - grpPos - 1, kind: 'spaced' });
+      grpCount = 0;
+      grpPos = cls & HEX ? 1 : 0;
+      if (grpPos) grpStart = i;
+    }
+  }
+  for (const cd of cands) {
+    if (out.length >= opts.maxSegments || budget <= 0) break;
+    const seg = text.slice(cd.start, cd.end);
+    let d: string | undefined;
+    if (cd.kind === 'spaced') d = Buffer.from(seg.replace(/[ :,]/g, ''), 'hex').toString('utf8');
+    else if (cd.layer === 'hex') d = Buffer.from(seg, 'hex').toString('utf8');
+    else if (!/^[a-z]+$|^[A-Z]+$/.test(seg)) d = Buffer.from(seg, 'base64').toString('utf8'); // a plain word is not base64
+    if (d !== undefined && looksLikeText(d)) push({ layer: cd.layer, start: cd.start, end: cd.end, text: d });
+  }
+  if (text.includes('\\x')) {
+    HEX_ESCAPED.lastIndex = 0;
+    for (let m = HEX_ESCAPED.exec(text); m && out.length < opts.maxSegments && budget > 0; m = HEX_ESCAPED.exec(text)) {
+      const d = Buffer.from(m[0].replace(/\\x/g, ''), 'hex').toString('utf8');
+      if (looksLikeText(d)) push({ layer: 'hex', start: m.index, end: m.index + m[0].length, text: d });
+    }
+  }
   // URL encoding: whitespace-delimited tokens holding at least three %XX escapes.
   PCT.lastIndex = 0;
   for (let m = PCT.exec(text); m && out.length < opts.maxSegments && budget > 0; m = PCT.exec(text)) {

@@ -31,6 +31,7 @@ export function walkFeatures(
   spec: FeatureSpec,
   weights: Float32Array | null,
   counts: Map<number, number> | null,
+  blocks?: { size: number; sums: Float64Array; ns: Int32Array },
 ): { sum: number; n: number } {
   const mask = (1 << spec.bits) - 1;
   const c3 = spec.char.includes(3), c4 = spec.char.includes(4), c5 = spec.char.includes(5);
@@ -39,7 +40,16 @@ export function walkFeatures(
   let prevSpace = true;
   let word = 0, wordLen = 0, prevWord = 0, havePrev = false;
   let n = 0, sum = 0, h = 0;
+  // Block mode: cumulative sum and count at each block boundary, so any run of blocks scores in O(1).
+  let nextBoundary = blocks ? start + blocks.size : end + 1;
+  let block = 0;
   for (let i = start; i <= end; i++) {
+    if (i === nextBoundary) {
+      block++;
+      blocks!.sums[block] = sum;
+      blocks!.ns[block] = n;
+      nextBoundary += blocks!.size;
+    }
     // One virtual trailing space closes the last word and n-grams.
     let c = i < end ? text.charCodeAt(i) : 0x20;
     if (c >= 0x41 && c <= 0x5a) c += 32;
@@ -85,6 +95,12 @@ export function walkFeatures(
       h = Math.imul(n5 ^ 5, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
       if (weights) sum += weights[h]!; else counts!.set(h, (counts!.get(h) ?? 0) + 1);
       n++;
+    }
+  }
+  if (blocks) {
+    for (let b = block + 1; b < blocks.sums.length; b++) {
+      blocks.sums[b] = sum;
+      blocks.ns[b] = n;
     }
   }
   return { sum, n };

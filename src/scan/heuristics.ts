@@ -161,9 +161,14 @@ export const RULES: HeuristicRule[] = [
 ];
 
 interface Compiled {
+  /** Matches the first word (or leading symbols) of every phrase; full phrases are checked at each hit. */
   trigger: RegExp;
-  byPhrase: Map<string, HeuristicRule[]>;
-  follow: Map<HeuristicRule, RegExp>;
+  /** First word -> phrases starting with it, longest first. */
+  byHead: Map<string, string[]>;
+  /** Rules triggered by a phrase: directly (no follow-up), or as the follow-up of a two-part rule. */
+  byPhrase: Map<string, Array<{ rule: HeuristicRule; part: 'a' | 'b' }>>;
+  /** For two-part rules: the trigger verbs, searched in the window before the object phrase. */
+  lead: Map<HeuristicRule, RegExp>;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -174,44 +179,97 @@ function alternation(phrases: string[]): string {
   return uniq.map((p) => `${wordish.test(p[0]!) ? '\\b' : ''}${escape(p)}${wordish.test(p[p.length - 1]!) ? '\\b' : ''}`).join('|');
 }
 
+// Two-part rules ("ignore" ... "instructions") trigger on their object phrase,
+// which is rarer in ordinary prose than the verb, and then look back for the
+// verb: far fewer hits to verify on long benign text.
 export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
-  const byPhrase = new Map<string, HeuristicRule[]>();
-  const follow = new Map<HeuristicRule, RegExp>();
+  const byPhrase = new Map<string, Array<{ rule: HeuristicRule; part: 'a' | 'b' }>>();
+  const lead = new Map<HeuristicRule, RegExp>();
+  const add = (p: string, rule: HeuristicRule, part: 'a' | 'b') => {
+    const k = p.toLowerCase();
+    const list = byPhrase.get(k) ?? [];
+    if (!list.some((x) => x.rule === rule && x.part === part)) list.push({ rule, part });
+    byPhrase.set(k, list);
+  };
   for (const r of rules) {
-    for (const p of r.a) {
-      const k = p.toLowerCase();
-      const list = byPhrase.get(k) ?? [];
-      if (!list.includes(r)) list.push(r);
-      byPhrase.set(k, list);
-    }
-    if (r.b) follow.set(r, new RegExp(alternation(r.b), 'i'));
+    if (r.b) {
+      for (const p of r.b) add(p, r, 'b');
+      // the last verb occurrence before the object: anchor the alternation at the window end
+      lead.set(r, new RegExp(`(?:${alternation(r.a)})(?![\\s\\S]*(?:${alternation(r.a)}))`, 'i'));
+    } else for (const p of r.a) add(p, r, 'a');
   }
-  return { trigger: new RegExp(alternation([...byPhrase.keys()]), 'gi'), byPhrase, follow };
+  // A large alternation of multi-word phrases is slow in V8; one of distinct first words is fast.
+  const byHead = new Map<string, string[]>();
+  for (const p of byPhrase.keys()) {
+    const h = head(p);
+    const list = byHead.get(h) ?? [];
+    list.push(p);
+    byHead.set(h, list);
+  }
+  for (const list of byHead.values()) list.sort((x, y) => y.length - x.length);
+  return { trigger: new RegExp(alternation([...byHead.keys()]), 'gi'), byHead, byPhrase, lead };
+}
+
+/** The first word of a phrase, or its leading run of symbols ("<|", "[", "###"). */
+function head(p: string): string {
+  const m = /^\w+/.exec(p) ?? /^[^\w\s]+/.exec(p);
+  return m ? m[0] : p;
+}
+
+const WORD = /\w/;
+/** The longest phrase under `h` that occurs at `at`, respecting word boundaries. */
+function phraseAt(text: string, at: number, candidates: string[]): string | undefined {
+  for (const p of candidates) {
+    if (at + p.length > text.length) continue;
+    if (text.slice(at, at + p.length).toLowerCase() !== p) continue;
+    if (WORD.test(p[p.length - 1]!) && WORD.test(text[at + p.length] ?? ' ')) continue;
+    return p;
+  }
+  return undefined;
 }
 
 let builtin: Compiled | undefined;
 const SENTENCE_END = /[.!?\n]/;
-const MAX_HITS = 256;
+/** Hits kept per rule: enough to report where; the whole text is still scanned for every rule. */
+const MAX_HITS_PER_RULE = 16;
 
-/** All rule hits in `text` (spans in `text`), at most MAX_HITS. Linear in text length. */
+/** Rule hits in `text` (spans in `text`), up to MAX_HITS_PER_RULE per rule. Linear in text length. */
 export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules())): HeuristicHit[] {
   const hits: HeuristicHit[] = [];
   const re = compiled.trigger;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m && hits.length < MAX_HITS; m = re.exec(text)) {
-    const phrase = m[0].toLowerCase();
-    const end = m.index + m[0].length;
-    for (const rule of compiled.byPhrase.get(phrase) ?? []) {
-      const f = compiled.follow.get(rule);
-      if (!f) {
-        hits.push({ rule, start: m.index, end });
+  const done = new Set<string>();
+  const perRule = new Map<string, number>();
+  const push = (h: HeuristicHit) => {
+    const k = perRule.get(h.rule.id) ?? 0;
+    if (k >= MAX_HITS_PER_RULE) return;
+    perRule.set(h.rule.id, k + 1);
+    hits.push(h);
+  };
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const phrase = phraseAt(text, m.index, compiled.byHead.get(m[0].toLowerCase()) ?? []);
+    if (phrase === undefined) continue;
+    const end = m.index + phrase.length;
+    for (const { rule, part } of compiled.byPhrase.get(phrase) ?? []) {
+      if (part === 'a') {
+        push({ rule, start: m.index, end });
         continue;
       }
-      let window = text.slice(end, end + (rule.within ?? 60));
-      const cut = window.search(SENTENCE_END);
-      if (cut >= 0) window = window.slice(0, cut);
-      const fm = f.exec(window);
-      if (fm) hits.push({ rule, start: m.index, end: end + fm.index + fm[0].length });
+      if ((perRule.get(rule.id) ?? 0) >= MAX_HITS_PER_RULE) continue;
+      const ws = Math.max(0, m.index - (rule.within ?? 60));
+      let window = text.slice(ws, m.index);
+      // stay in the same sentence
+      let cut = -1;
+      for (let i = window.length - 1; i >= 0; i--) if (SENTENCE_END.test(window[i]!)) { cut = i; break; }
+      const off = cut + 1;
+      if (cut >= 0) window = window.slice(off);
+      const lm = compiled.lead.get(rule)!.exec(window);
+      if (!lm) continue;
+      const start = ws + off + lm.index;
+      const key = `${rule.id}:${start}`;
+      if (done.has(key)) continue; // one verb, several objects: one hit
+      done.add(key);
+      push({ rule, start, end });
     }
   }
   return hits;

@@ -229,7 +229,6 @@ function ibans(text: string, out: Finding[]): void {
 }
 
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6 = /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}/g;
 function ips(text: string, out: Finding[]): void {
   IPV4.lastIndex = 0;
   for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
@@ -238,15 +237,23 @@ function ips(text: string, out: Finding[]): void {
     if (before === '.' || (after === '.' && /\d/.test(text[m.index + m[0].length + 1] ?? ''))) continue; // part of a longer dotted number
     if (m[0].split('.').every((o) => +o <= 255 && (o.length === 1 || o[0] !== '0'))) out.push(pii('ip', m.index, m.index + m[0].length, 0.85, 'IPv4 address'));
   }
-  if (text.includes('::') || /[0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}:/i.test(text)) {
-    IPV6.lastIndex = 0;
-    for (let m = IPV6.exec(text); m; m = IPV6.exec(text)) {
-      if (m[0].length < 3) {
-        if (m[0].length === 0) IPV6.lastIndex++;
-        continue;
-      }
-      if (m[0].length >= 6 && /\d/.test(m[0]) && (m[0].match(/:/g)?.length ?? 0) >= 2 && isIPv6(m[0]) && /[0-9a-f]/i.test(m[0]) && m[0] !== '::') out.push(pii('ip', m.index, m.index + m[0].length, 0.85, 'IPv6 address'));
-    }
+  // IPv6: only around colons that sit between hex digits, each window matched on its own.
+  const IPV6_LOCAL = /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}/y;
+  let lastEnd = -1;
+  for (let c = text.indexOf(':'); c >= 0 && c < text.length; c = text.indexOf(':', c + 1)) {
+    if (c <= lastEnd) continue;
+    const next = text.indexOf(':', c + 1);
+    if (next < 0 || next - c > 5) continue;
+    // walk back to the start of the candidate (hex digits and colons)
+    let s0 = c;
+    while (s0 > 0 && c - s0 < 40 && /[0-9A-Fa-f:]/.test(text[s0 - 1]!)) s0--;
+    IPV6_LOCAL.lastIndex = s0;
+    const m = IPV6_LOCAL.exec(text);
+    if (!m) continue;
+    lastEnd = s0 + m[0].length;
+    const before = s0 > 0 ? text[s0 - 1]! : ' ';
+    if (/[\w.]/.test(before) || /\w/.test(text[lastEnd] ?? ' ')) continue;
+    if (m[0].length >= 6 && /\d/.test(m[0]) && (m[0].match(/:/g)?.length ?? 0) >= 2 && isIPv6(m[0])) out.push(pii('ip', s0, lastEnd, 0.85, 'IPv6 address'));
   }
 }
 

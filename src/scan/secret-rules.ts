@@ -85,7 +85,6 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'telegram-bot-token', description: 'Telegram bot token', regex: `\\b(\\d{8,10}:AA[0-9A-Za-z_-]{33})${END}`, keywords: [':aa'], group: 1 },
   { id: 'teams-webhook', description: 'Microsoft Teams webhook URL', regex: `(https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9-]+@[a-z0-9-]+/IncomingWebhook/[a-z0-9]+/[a-z0-9-]+|outlook\\.office(?:365)?\\.com/webhook/[a-z0-9-]+@[a-z0-9-]+/IncomingWebhook/[a-z0-9]+/[a-z0-9-]+)`, keywords: ['webhook.office.com', 'outlook.office'], group: 1 },
   { id: 'twilio-key', description: 'Twilio API key', regex: `(?i)twilio[a-z0-9_ .-]{0,30}${ASSIGN}((?:SK|AC)?[a-f0-9]{32})${END}`, keywords: ['twilio'], group: 1 },
-  { id: 'twilio-api-key-sid', description: 'Twilio API key SID', regex: `\\b(SK[0-9a-f]{32})\\b`, keywords: ['sk'], group: 1, entropy: 3 },
   { id: 'sendgrid-key', description: 'SendGrid API key', regex: `\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})`, keywords: ['sg.'], group: 1 },
   { id: 'mailgun-key', description: 'Mailgun API key', regex: `\\b(key-[0-9a-f]{32})\\b`, keywords: ['key-'], group: 1 },
   { id: 'mailchimp-key', description: 'Mailchimp API key', regex: `\\b([0-9a-f]{32}-us\\d{1,2})\\b`, keywords: ['-us'], group: 1 },

@@ -37,8 +37,10 @@ export function compileSecretRules(defs: SecretRuleDef[]): SecretEngine {
     } catch (e) {
       throw new Error(`secret rule '${def.id}': invalid RE2 regex: ${(e as Error).message}`);
     }
+    // Keywords sit at the start of the token or in the key name just before the value,
+    // so a short reach around each hit is enough; armored keys span many lines.
     const long = /private-key|putty/.test(def.id);
-    const i = rules.push({ def, re, before: 300, after: long ? 16384 : 600 }) - 1;
+    const i = rules.push({ def, re, before: 80, after: long ? 16384 : 360 }) - 1;
     if (def.keywords.length === 0) always.push(i);
     for (const k of def.keywords) {
       const key = k.toLowerCase();
@@ -143,6 +145,7 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
     const g = r.def.group ?? 0;
     for (const [ws, we] of list) {
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
+      if (!r.re.test(sub)) continue; // the boolean test is much cheaper than finding spans
       const matcher = r.re.matcher(sub);
       let from = 0;
       while (from <= sub.length && matcher.find(from)) {
