@@ -110,7 +110,7 @@ test('gateway: resources and prompts routed and scanned; a gateway as a Streamab
 
   const res = (await c.listResources()).resources.map((r) => r.uri);
   assert.ok(res.includes('note://plain') && res.includes('note://injected'), res.join(','));
-  assert.equal((await c.readResource({ uri: 'note://plain' })).contents[0]!.text, 'Meeting at 10am.');
+  assert.equal(((await c.readResource({ uri: 'note://plain' })).contents[0] as { text: string }).text, 'Meeting at 10am.');
   await assert.rejects(c.readResource({ uri: 'note://injected' }), (e: unknown) => e instanceof McpError && /withheld resource/.test(e.message));
   const prompts = (await c.listPrompts()).prompts.map((p) => p.name);
   assert.ok(prompts.includes('inner__fixture__summarize'), prompts.join(','));
