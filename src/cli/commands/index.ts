@@ -10,8 +10,9 @@ import { registerMcp } from './mcp.ts';
 import { registerServe } from './serve.ts';
 import { registerKeys } from './keys.ts';
 import { registerHook } from './hook.ts';
+import { registerInstall } from './install.ts';
 
-export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit, registerHook, registerServe, registerKeys, registerMcp];
+export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit, registerHook, registerInstall, registerServe, registerKeys, registerMcp];
 import { registerReplay } from './replay.ts';
 import { registerProfile } from './profile.ts';
 COMMANDS.push(registerReplay, registerProfile);
