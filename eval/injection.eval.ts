@@ -115,7 +115,7 @@ export default async function run(): Promise<EvalSection[]> {
   const rows = groups.map(([n, rs]) => row(n, rs));
   const ablation = groups.map(([n, rs]) => [n, f1(rs).toFixed(3), fOf(rs, (r) => r.c >= 0.5).toFixed(3), fOf(rs, (r) => r.h >= 0.5).toFixed(3)]);
   const markdown = [
-    'Full scanner (normalize, decode, heuristics, classifier) with the default thresholds (input 0.6, response 0.9).',
+    'Full scanner (normalize, decode, heuristics, classifier) with the default thresholds (input 0.6, response 0.95).',
     'The shipped model (data/injection-model.json) is trained on all of deepset-train, ai-seclists and BIPIA train; rows marked CV use a model trained without the sample\'s fold.',
     'BIPIA attacks that are ordinary user requests (information retrieval, content creation, tutoring, translation, programming help) are evaluated but never trained on: as text they are legitimate input.',
     'AgentDojo label: a tool output of an attacked run that carries the attack (<INFORMATION> block) is an attack; tool outputs of runs without attack are benign (deduplicated).',

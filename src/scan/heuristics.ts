@@ -19,6 +19,8 @@ export interface HeuristicRule {
   b?: string[];
   within?: number;
   message: string;
+  /** Only meaningful inside data (a tool response): a user may legitimately say it, a document may not. */
+  dataOnly?: boolean;
 }
 
 export interface HeuristicHit {
@@ -152,6 +154,15 @@ export const RULES: HeuristicRule[] = [
     message: 'asks to send sensitive data somewhere',
   },
   {
+    id: 'response-manipulation', signal: 'hijack', weight: 0.9, within: 80, dataOnly: true,
+    a: ['add', 'include', 'insert', 'append', 'prepend', 'replace', 'remove', 'introduce', 'rearrange', 'integrate', 'start', 'begin', 'end', 'write',
+      'mention', 'put', 'embed', 'use', 'format', 'respond', 'answer', 'reply', 'encourage', 'recommend', 'promote', 'tell', 'say', 'output', 'conclude'],
+    b: ['in your response', 'to your response', 'your response with', 'in your answer', 'to your answer', 'your answer with', 'in your reply', 'to your reply',
+      'in your output', 'in your summary', 'to your summary', 'your response to', 'every response', 'each response', 'all responses', 'your responses',
+      'in the response', 'to the response', 'in the answer', 'in the reply', 'the user that', 'the user to'],
+    message: 'data that tells the assistant what to put in its answer',
+  },
+  {
     id: 'tool-call-markup', signal: 'hijack', weight: 0.6,
     a: ['"function_call"', '"tool_calls"', '<tool_call>', '<function_call>', '<function_calls>', '<invoke', '"tool_use"', '<tool_use>', 'call the function',
       'call the tool', 'use the tool', 'invoke the tool', 'invoke the function', 'execute the function', 'run the tool', 'execute the following command',
@@ -234,7 +245,7 @@ const SENTENCE_END = /[.!?\n]/;
 const MAX_HITS_PER_RULE = 16;
 
 /** Rule hits in `text` (spans in `text`), up to MAX_HITS_PER_RULE per rule. Linear in text length. */
-export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules())): HeuristicHit[] {
+export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules()), data = true): HeuristicHit[] {
   const hits: HeuristicHit[] = [];
   const re = compiled.trigger;
   re.lastIndex = 0;
@@ -251,6 +262,7 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
     if (phrase === undefined) continue;
     const end = m.index + phrase.length;
     for (const { rule, part } of compiled.byPhrase.get(phrase) ?? []) {
+      if (rule.dataOnly && !data) continue;
       if (part === 'a') {
         push({ rule, start: m.index, end });
         continue;

@@ -51,7 +51,7 @@ export interface ScannerOptions {
 
 const MIB = 1024 * 1024;
 // Tool responses and outputs are long, structured and unlike the prompts the classifier learned from: a higher bar there (see docs/EVAL.md).
-export const DEFAULT_THRESHOLDS: Readonly<Record<ScanPoint, number>> = { input: 0.6, response: 0.9, output: 0.9 };
+export const DEFAULT_THRESHOLDS: Readonly<Record<ScanPoint, number>> = { input: 0.6, response: 0.95, output: 0.9 };
 
 /** Built-in actions per point, used where the policy says nothing. */
 export const DEFAULT_ACTIONS: Readonly<Record<ScanPoint, Readonly<Record<string, ScanAction>>>> = {
@@ -179,7 +179,7 @@ export class Scanner {
     const pieces: Piece[] = [];
     const injection = det.injection !== false;
     const addPiece = (pt: string, layers: Layer[], span: { start: number; end: number }, pn: Normalized | undefined) => {
-      const hits = injection ? findHeuristics(pt) : [];
+      const hits = injection ? findHeuristics(pt, undefined, point === 'response') : [];
       const exfil = injection ? findExfilMarkup(pt) : [];
       const h = heuristicScore(hits);
       pieces.push({ text: pt, layers, span, norm: pn, hits, exfil, h: exfil.length ? 1 - (1 - h) * 0.15 : h });
@@ -209,7 +209,6 @@ export class Scanner {
     if (det.secrets !== false) findings.push(...remap(findSecrets(t, this.secrets, { disabled: this.disabledSecrets })));
     if (det.pii !== false) findings.push(...remap(findPii(t, this.piiKinds)));
     if (det.canary !== false) findings.push(...remap(this.state.canary.find(t)));
-    void point;
     return { findings, pieces, errors };
   }
 
