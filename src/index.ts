@@ -10,3 +10,4 @@ export { ApprovalQueue, QueueApprover, ApprovalError, type QueueOptions, type Ap
 export { openStore, resolveDataDir, StoreError, type Store, type StoreOptions } from './store/index.ts';
 export { Scanner, CanaryKeeper, Redactor as ScanRedactor, builtinClassifier, LinearClassifier, type ScanOptions, type ScanSection, type ScanResult, type Finding, type ScanPoint, type ScanAction, type InjectionClassifier } from './scan/index.ts';
 export { SessionTracker, MemorySessionStore, SqliteSessionStore, SessionStoreError, DEFAULT_LIMITS as DEFAULT_SESSION_LIMITS, type SessionStore, type SessionLimits, type TrackerOptions, type IngestOptions, type Anomaly } from './session/index.ts';
+export { resolveAndCheck, type ResolvedCheck } from './analyze/dns.ts';
