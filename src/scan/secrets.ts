@@ -198,6 +198,8 @@ function genericValueOk(key: string, value: string, quoted: boolean): boolean {
   if (/^#|:$|^\/|^arn:/.test(v)) return false; // selectors, labels, paths, resource names
   if (isPass && quoted && v.length >= 4 && !isTemplate(v)) return !PLACEHOLDER.test(v) && !/^[a-z]+(?:\.[a-z_]+)+$/i.test(v);
   if (isPass && v.length >= 6 && /\d/.test(v) && /[a-z]/i.test(v) && !isPlaceholder(v)) return true;
+  // env-file style (DB_PASSWORD=value): the value is the password, whatever it looks like
+  if (isPass && /^[A-Z][A-Z0-9_]*$/.test(key.replace(/^.*[^A-Z0-9_]/, '')) && v.length >= 4 && !isTemplate(v) && !PLACEHOLDER.test(v)) return true;
   if (v.length < 8) return false;
   if (isPlaceholder(v)) return false;
   if (!isPass && v.length < 16) return false;
