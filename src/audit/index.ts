@@ -1,6 +1,6 @@
 // The tamper-evident audit log: append, checkpoints, verify, query, and the firewall listener.
 export { AuditLog, AuditWriteError, CHECKPOINT_FILE, type AuditOptions, type Durability } from './log.ts';
-export { verifyLog, type VerifyReport, type VerifyProblem, type ProblemKind } from './verify.ts';
+export { verifyLog, type VerifyReport, type VerifyProblem, type ProblemKind, type Anchor } from './verify.ts';
 export { queryRecords, exportRecords, parseTime, type AuditQuery } from './query.ts';
 export { auditDecisions, type AuditListenerOptions } from './listener.ts';
 export { attachAudit } from './attach.ts';

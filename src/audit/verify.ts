@@ -14,7 +14,13 @@ import type { Store } from '../store/index.ts';
 import { GENESIS, recordHash, checkpointMessage } from './chain.ts';
 import { CHECKPOINT_FILE } from './log.ts';
 
-export type ProblemKind = 'edit' | 'delete' | 'chain' | 'checkpoint' | 'signature' | 'key' | 'truncation' | 'integrity';
+export type ProblemKind = 'edit' | 'delete' | 'chain' | 'checkpoint' | 'signature' | 'key' | 'truncation' | 'integrity' | 'anchor';
+
+/** A (seq, hash) kept off the machine (e.g. the last line of an export): the chain up to seq must still end in hash. */
+export interface Anchor {
+  seq: number;
+  hash: string;
+}
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -63,15 +69,15 @@ interface CpRow {
   signature: string;
 }
 
-export function verifyLog(store: Store, trusted: { publicKey: KeyObject; keyId: string }, opts: { maxProblems?: number } = {}): VerifyReport {
+export function verifyLog(store: Store, trusted: { publicKey: KeyObject; keyId: string }, opts: { maxProblems?: number; anchor?: Anchor } = {}): VerifyReport {
   // The checkpoint file is written after its checkpoint commits, so reading it
   // before taking the snapshot guarantees the snapshot holds it, even while
   // other processes keep appending.
   const side = readSidecar(store.dataDir);
-  return store.db.transaction(() => verifySnapshot(store, trusted, side, opts.maxProblems ?? 100))();
+  return store.db.transaction(() => verifySnapshot(store, trusted, side, opts.maxProblems ?? 100, opts.anchor))();
 }
 
-function verifySnapshot(store: Store, trusted: { publicKey: KeyObject; keyId: string }, side: Sidecar | undefined, maxProblems: number): VerifyReport {
+function verifySnapshot(store: Store, trusted: { publicKey: KeyObject; keyId: string }, side: Sidecar | undefined, maxProblems: number, anchor: Anchor | undefined): VerifyReport {
   const max = maxProblems;
   const problems: VerifyProblem[] = [];
   let dropped = false;
@@ -87,6 +93,7 @@ function verifySnapshot(store: Store, trusted: { publicKey: KeyObject; keyId: st
   const cps = db.prepare('SELECT id, seq, hash, ts, prev_sig, key_id, signature FROM audit_checkpoints ORDER BY id').all() as CpRow[];
   const cpSeqs = new Map<number, string>();
   for (const cp of cps) cpSeqs.set(cp.seq, '');
+  let anchorHash: string | undefined;
 
   let expected = 1;
   let prev = GENESIS;
@@ -111,6 +118,7 @@ function verifySnapshot(store: Store, trusted: { publicKey: KeyObject; keyId: st
       if (col) add({ kind: 'edit', seq: r.seq, message: `record ${r.seq}: column '${col}' differs from the hashed content (edited)` });
     }
     if (cpSeqs.has(r.seq)) cpSeqs.set(r.seq, r.hash);
+    if (anchor && r.seq === anchor.seq) anchorHash = r.hash;
     prev = r.hash;
     lastSeq = r.seq;
     expected = r.seq + 1;
@@ -138,6 +146,13 @@ function verifySnapshot(store: Store, trusted: { publicKey: KeyObject; keyId: st
     }
     if (cp.seq < lastCp) add({ kind: 'checkpoint', checkpoint: cp.id, seq: cp.seq, message: `${where} goes backwards (previous covered ${lastCp})` });
     lastCp = Math.max(lastCp, cp.seq);
+  }
+
+  if (anchor) {
+    // The chain makes one hash vouch for every record before it.
+    if (anchor.seq > lastSeq) add({ kind: 'truncation', seq: anchor.seq, message: `the anchor names record ${anchor.seq}, but the log ends at record ${lastSeq}: records were removed (truncated)` });
+    else if (anchorHash === undefined) add({ kind: 'delete', seq: anchor.seq, message: `record ${anchor.seq} named by the anchor is missing` });
+    else if (anchorHash !== anchor.hash) add({ kind: 'anchor', seq: anchor.seq, message: `record ${anchor.seq} no longer has the anchored hash: records up to ${anchor.seq} were rewritten since the anchor was taken` });
   }
 
   if (side) {

@@ -75,4 +75,14 @@ test('query filters by agent, effect, rule, tool and time; --json; export writes
   assert.equal(lines[1]!.prevHash, lines[0]!.hash);
   const stdout = run(['audit', 'export', '-d', dir, '--limit', '2']);
   assert.equal(stdout.stdout.trim().split('\n').length, 2);
+  // An export kept elsewhere anchors the chain: after dropping the tail, verify says so.
+  withStore(dir, (s) => {
+    s.db.prepare('DELETE FROM audit_records WHERE seq > 38').run();
+    s.db.prepare('DELETE FROM audit_checkpoints WHERE seq > 38').run();
+  });
+  rmSync(join(dir, 'audit.checkpoint'));
+  const anchored = run(['audit', 'verify', '-d', dir, '--anchor', out]);
+  assert.equal(anchored.status, 1, anchored.stdout + anchored.stderr);
+  assert.match(anchored.stdout, /anchor names record 40, but the log ends at record 38/);
+  assert.equal(run(['audit', 'verify', '-d', dir, '--anchor', 'garbage']).status, 3);
 });

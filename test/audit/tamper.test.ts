@@ -148,3 +148,32 @@ test('key swap: checkpoints re-signed with another key fail against the trusted 
   store.close();
   assert.ok(r.problems.some((p) => p.kind === 'key' || p.kind === 'signature'), JSON.stringify(r.problems));
 });
+
+test('a rewrite re-signed with the stolen key passes alone, but not against an anchor kept elsewhere', async (t) => {
+  const { openStore } = await import('../../src/store/index.ts');
+  const { AuditLog, verifyLog, loadVerifyKey } = await import('../../src/audit/index.ts');
+  const dir = tempDir(t);
+  seedLog(dir, 20);
+  const anchor = withStore(dir, (s) => s.db.prepare('SELECT seq, hash FROM audit_records WHERE seq = 15').get() as { seq: number; hash: string });
+  withStore(dir, (s) => {
+    s.db.prepare(`UPDATE audit_records SET body = replace(body, '"i":4', '"i":444') WHERE seq = 4`).run();
+    let prev = '0'.repeat(64);
+    for (const row of s.db.prepare('SELECT seq, body FROM audit_records ORDER BY seq').all() as Array<{ seq: number; body: string }>) {
+      const h = recordHash(prev, row.seq, row.body);
+      s.db.prepare('UPDATE audit_records SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, h, row.seq);
+      prev = h;
+    }
+    s.db.prepare('DELETE FROM audit_checkpoints').run();
+  });
+  rmSync(join(dir, CHECKPOINT_FILE));
+  const store = openStore({ dataDir: dir });
+  t.after(() => store.close());
+  const log = new AuditLog(store);
+  log.checkpoint();
+  log.close();
+  assert.equal(verifyLog(store, loadVerifyKey(dir)).ok, true, 'undetectable from local state alone (documented limit)');
+  const r = verifyLog(store, loadVerifyKey(dir), { anchor: anchor });
+  assert.ok(r.problems.some((p) => p.kind === 'anchor' && p.seq === 15), JSON.stringify(r.problems));
+  const gone = verifyLog(store, loadVerifyKey(dir), { anchor: { seq: 99, hash: anchor.hash } });
+  assert.ok(gone.problems.some((p) => p.kind === 'truncation' && p.seq === 99));
+});

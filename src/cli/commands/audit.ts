@@ -3,9 +3,9 @@
 // tampering (each problem printed with where it is), 3 on error (no database,
 // missing key, unreadable file).
 import type { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readSync } from 'node:fs';
 import { openStore, type Store } from '../../store/index.ts';
-import { AUDIT_TYPES, exportRecords, loadVerifyKey, parseTime, queryRecords, verifyLog, type AuditQuery, type AuditType } from '../../audit/index.ts';
+import { AUDIT_TYPES, exportRecords, loadVerifyKey, parseTime, queryRecords, verifyLog, type Anchor, type AuditQuery, type AuditType } from '../../audit/index.ts';
 import { EXIT, fail } from '../exit.ts';
 
 interface Filters {
@@ -38,11 +38,12 @@ export function registerAudit(program: Command): void {
   dataDir(cmd.command('verify'))
     .description('check every hash, link and signed checkpoint; exit 0 intact, 1 tampered, 3 error')
     .option('--public-key <file>', 'verify with this public key (PEM) instead of the data directory key')
+    .option('--anchor <file|seq:hash>', 'a hash kept elsewhere: an earlier export (its last line counts) or SEQ:HASH')
     .option('--json', 'print the report as JSON')
-    .action((opts: { dataDir?: string; publicKey?: string; json?: boolean }) =>
+    .action((opts: { dataDir?: string; publicKey?: string; anchor?: string; json?: boolean }) =>
       withStore(opts.dataDir, (store) => {
         const key = loadVerifyKey(store.dataDir, opts.publicKey);
-        const r = verifyLog(store, key);
+        const r = verifyLog(store, key, { anchor: opts.anchor !== undefined ? readAnchor(opts.anchor) : undefined });
         if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
         else {
           const head = `${r.records} records, ${r.checkpoints} checkpoints (key ${r.keyId}), last checkpoint at record ${r.lastCheckpointSeq}`;
@@ -118,6 +119,35 @@ function withStore(dataDir: string | undefined, fn: (s: Store) => void): void {
   } finally {
     store?.close();
   }
+}
+
+function readAnchor(arg: string): Anchor {
+  const direct = /^(\d+):([0-9a-f]{64})$/.exec(arg);
+  if (direct) return { seq: Number(direct[1]), hash: direct[2]! };
+  let text: string;
+  try {
+    // Only the end of the file matters: the last record's hash vouches for all before it.
+    const fd = openSync(arg, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 256 * 1024);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      text = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new Error(`--anchor: cannot read ${arg}: ${(e as Error).message} (expected an export file or SEQ:HASH)`);
+  }
+  const last = text.trimEnd().split('\n').pop() ?? '';
+  try {
+    const r = JSON.parse(last) as { seq?: unknown; hash?: unknown };
+    if (typeof r.seq === 'number' && typeof r.hash === 'string' && /^[0-9a-f]{64}$/.test(r.hash)) return { seq: r.seq, hash: r.hash };
+  } catch {
+    /* reported below */
+  }
+  throw new Error(`--anchor: the last line of ${arg} is not an exported record with seq and hash`);
 }
 
 function toQuery(o: Filters): AuditQuery {
