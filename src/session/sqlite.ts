@@ -99,16 +99,20 @@ export class SqliteSessionStore implements SessionStore {
 
   private update<T extends SessionState | AgentState>(table: Table, id: string, fresh: () => T, parse: (j: string) => T, change: (s: T) => void): void {
     const tx = this.db.transaction(() => {
-      const s = this.read(table, id, parse) ?? fresh();
+      const existing = this.read(table, id, parse);
+      const s = existing ?? fresh();
       change(s);
       s.version++;
       this.stmt[table].save.run(id, s.version, Date.now(), JSON.stringify(s.toJSON()));
       (this.cache[table] as unknown as Lru<T>).set(id, s);
-      const max = table === 'sessions' ? this.limits.maxSessions : this.limits.maxAgents;
-      const n = this.stmt[table].count.get() as number;
-      if (n > max) {
-        this.stmt[table].trim.run(n - max);
-        this.trimmed[table] += n - max;
+      // Only a new row can take the table over its bound: count (a scan) only then.
+      if (!existing) {
+        const max = table === 'sessions' ? this.limits.maxSessions : this.limits.maxAgents;
+        const n = this.stmt[table].count.get() as number;
+        if (n > max) {
+          this.stmt[table].trim.run(n - max);
+          this.trimmed[table] += n - max;
+        }
       }
     });
     try {

@@ -14,7 +14,10 @@ export class SessionState {
   history: Ring<HistoryEntry>;
   /** Number of actions recorded so far (history keeps only the newest maxHistory). */
   steps = 0;
+  /** Identifiers (IBANs, addresses, URLs, hosts, paths, ids): kept apart from words, so a page full of words cannot evict them. */
   values = new Map<string, ValueOrigin>();
+  /** Words (names, channel names): for short arguments such as a user name. */
+  words = new Map<string, ValueOrigin>();
   userText = '';
   /** Untrusted texts ingested (tool responses, pages, files, other agents). */
   untrusted = 0;
@@ -40,25 +43,30 @@ export class SessionState {
   }
 
   /** Records that `value` entered the session with the given origin bits. */
-  note(value: string, mask: number, tool: string | undefined): void {
+  note(value: string, mask: number, tool: string | undefined, word = false): void {
     const v = value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value;
     this.originsSeen |= mask;
-    const cur = this.values.get(v);
+    const table = word ? this.words : this.values;
+    const cur = table.get(v);
     if (cur) {
       cur.mask |= mask;
       if (tool && !cur.tools.includes(tool) && cur.tools.length < this.limits.maxSourcesPerValue) cur.tools.push(tool);
+      // Seen again: now the newest, last to be evicted.
+      table.delete(v);
+      table.set(v, cur);
       return;
     }
-    if (this.values.size >= this.limits.maxValues) {
-      const oldest = this.values.keys().next();
-      if (!oldest.done) this.values.delete(oldest.value);
+    if (table.size >= this.limits.maxValues) {
+      const oldest = table.keys().next();
+      if (!oldest.done) table.delete(oldest.value);
       this.evicted++;
     }
-    this.values.set(v, { mask, tools: tool ? [tool] : [], step: this.steps });
+    table.set(v, { mask, tools: tool ? [tool] : [], step: this.steps });
   }
 
   lookup(value: string): ValueOrigin | undefined {
-    return this.values.get(value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value);
+    const v = value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value;
+    return this.values.get(v) ?? this.words.get(v);
   }
 
   addUserText(text: string): void {
@@ -76,7 +84,7 @@ export class SessionState {
   /** Approximate bytes held (strings as UTF-16), for bounds reporting. */
   approxBytes(): number {
     let b = 200 + this.userText.length * 2;
-    for (const [k, v] of this.values) b += 64 + k.length * 2 + v.tools.reduce((s, t) => s + 16 + t.length * 2, 0);
+    for (const table of [this.values, this.words]) for (const [k, v] of table) b += 64 + k.length * 2 + v.tools.reduce((s, t) => s + 16 + t.length * 2, 0);
     for (const e of this.history.toArray()) b += 120 + JSON.stringify(e.args ?? {}).length * 2 + JSON.stringify(e.facts ?? {}).length * 2;
     return b;
   }
@@ -89,6 +97,7 @@ export class SessionState {
       steps: this.steps,
       history: this.history.toArray(),
       values: [...this.values].map(([k, o]) => [k, o.mask, o.tools, o.step]),
+      words: [...this.words].map(([k, o]) => [k, o.mask, o.tools, o.step]),
       userText: this.userText,
       untrusted: this.untrusted,
       untrustedStep: this.untrustedStep,
@@ -109,6 +118,10 @@ export class SessionState {
       s.values.set(k, { mask, tools, step });
       s.originsSeen |= mask;
     }
+    for (const [k, mask, tools, step] of (j.words ?? []).slice(-limits.maxValues)) {
+      s.words.set(k, { mask, tools, step });
+      s.originsSeen |= mask;
+    }
     s.userText = j.userText.slice(-MAX_USER_TEXT);
     s.untrusted = j.untrusted;
     s.untrustedStep = j.untrustedStep;
@@ -127,6 +140,7 @@ export interface SessionJson {
   steps: number;
   history: HistoryEntry[];
   values: Array<[string, number, string[], number]>;
+  words?: Array<[string, number, string[], number]>;
   userText: string;
   untrusted: number;
   untrustedStep: number;

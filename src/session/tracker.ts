@@ -109,7 +109,7 @@ export class SessionTracker {
     const mask = o.origin === 'user' ? ORIGIN.user : o.origin === 'agent' ? ORIGIN.agent : ORIGIN.tool | (o.injected ? ORIGIN.injected : 0);
     this.guarded(sessionId, () =>
       this.store.updateSession(sessionId, (s) => {
-        for (const v of values) s.note(v.value, mask, o.origin === 'tool' ? o.tool : undefined);
+        for (const v of values) s.note(v.value, mask, o.origin === 'tool' ? o.tool : undefined, v.kind === 'word');
         if (o.origin === 'user') s.addUserText(body);
         if (o.origin === 'tool') {
           s.untrusted++;

@@ -28,7 +28,7 @@ export interface SessionLimits {
   maxHistory: number;
   /** Past actions kept per agent (rates and budgets across sessions). */
   maxAgentHistory: number;
-  /** Tracked values (identifiers and words) per session. */
+  /** Tracked identifiers per session, and as many words (two tables, so words never evict identifiers). */
   maxValues: number;
   /** Longest value tracked; longer identifiers are cut (and marked) before hashing into the table. */
   maxValueLength: number;
