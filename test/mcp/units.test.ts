@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadPolicy, PolicyError } from '../../src/policy/index.ts';
 import { createFirewall } from '../../src/firewall.ts';
 import { toAction } from '../../src/adapters/mcp/translate.ts';
-import { mcpSettings } from '../../src/adapters/mcp/section.ts';
+import { mcpSettings, type ToolMapping } from '../../src/adapters/mcp/section.ts';
 import { contractDiff, contractHash, contractOf } from '../../src/adapters/mcp/contract.ts';
 import { findPoisoning } from '../../src/adapters/mcp/poison.ts';
 import { LineReader } from '../../src/adapters/mcp/framing.ts';
@@ -18,10 +18,10 @@ import { ROOT } from './helpers.ts';
 
 const golden = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test/mcp/golden', name), 'utf8')) as unknown;
 
-const MAPPINGS = [
-  { server: 'filesystem', tool: 'write_file', kind: 'file.write' as const, args: { path: 'path', content: 'content' } },
-  { server: 'shell', tool: 'run', kind: 'shell' as const, args: { command: 'cmd', cwd: 'options.cwd' } },
-  { server: '*', tool: 'fetch', kind: 'http' as const, args: { url: 'url', method: '=GET' } },
+const MAPPINGS: ToolMapping[] = [
+  { server: 'filesystem', tool: 'write_file', kind: 'file.write', args: { path: 'path', content: 'content' } },
+  { server: 'shell', tool: 'run', kind: 'shell', args: { command: 'cmd', cwd: 'options.cwd' } },
+  { server: '*', tool: 'fetch', kind: 'http', args: { url: 'url', method: '=GET' } },
 ];
 
 test('translate: unmapped calls are kind mcp, mapped calls the semantic kind (golden shapes)', () => {

@@ -45,6 +45,8 @@ export interface GatewayOptions {
   maxSessions?: number;
   /** Sessions without a request for this long are closed. */
   sessionIdleMs?: number;
+  /** Answer POSTs with plain JSON instead of an SSE stream (faster; progress notifications then go to the session's GET stream). */
+  jsonResponse?: boolean;
 }
 
 export interface Gateway {
@@ -248,6 +250,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const ref: { id?: string } = {};
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: o.jsonResponse ?? false,
       onsessioninitialized: (id) => {
         ref.id = id;
         sessions.set(id, { server, transport, lastSeen: Date.now() });
