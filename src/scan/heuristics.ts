@@ -174,8 +174,8 @@ export const RULES: HeuristicRule[] = [
 interface Compiled {
   /** Matches the first word (or leading symbols) of every phrase; full phrases are checked at each hit. */
   trigger: RegExp;
-  /** First word -> phrases starting with it, longest first. */
-  byHead: Map<string, string[]>;
+  /** Anchor word -> phrases containing it (with the anchor's offset in the phrase), longest first. */
+  byHead: Map<string, Array<{ phrase: string; offset: number }>>;
   /** Rules triggered by a phrase: directly (no follow-up), or as the follow-up of a two-part rule. */
   byPhrase: Map<string, Array<{ rule: HeuristicRule; part: 'a' | 'b' }>>;
   /** For two-part rules: the trigger verbs, searched in the window before the object phrase. */
@@ -205,36 +205,54 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   for (const r of rules) {
     if (r.b) {
       for (const p of r.b) add(p, r, 'b');
-      // the last verb occurrence before the object: anchor the alternation at the window end
-      lead.set(r, new RegExp(`(?:${alternation(r.a)})(?![\\s\\S]*(?:${alternation(r.a)}))`, 'i'));
+      lead.set(r, new RegExp(alternation(r.a), 'gi'));
     } else for (const p of r.a) add(p, r, 'a');
   }
-  // A large alternation of multi-word phrases is slow in V8; one of distinct first words is fast.
-  const byHead = new Map<string, string[]>();
+  // A large alternation of multi-word phrases is slow in V8, and one of first
+  // words fires on every "the" and "you". Each phrase is anchored on its
+  // rarest-looking word (longest non-stopword); the phrase is verified around it.
+  const byHead = new Map<string, Array<{ phrase: string; offset: number }>>();
   for (const p of byPhrase.keys()) {
-    const h = head(p);
-    const list = byHead.get(h) ?? [];
-    list.push(p);
-    byHead.set(h, list);
+    const { word, offset } = anchor(p);
+    const list = byHead.get(word) ?? [];
+    list.push({ phrase: p, offset });
+    byHead.set(word, list);
   }
-  for (const list of byHead.values()) list.sort((x, y) => y.length - x.length);
-  return { trigger: new RegExp(alternation([...byHead.keys()]), 'gi'), byHead, byPhrase, lead };
+  for (const list of byHead.values()) list.sort((x, y) => y.phrase.length - x.phrase.length);
+  // \b outside one group of plain words keeps V8's fast first-character checks.
+  const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  const words = keys.filter((k) => /^\w+$/.test(k));
+  const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
+  const src = [words.length ? `\\b(?:${words.join('|')})\\b` : '', ...other].filter(Boolean).join('|');
+  return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead };
 }
 
-/** The first word of a phrase, or its leading run of symbols ("<|", "[", "###"). */
-function head(p: string): string {
-  const m = /^\w+/.exec(p) ?? /^[^\w\s]+/.exec(p);
-  return m ? m[0] : p;
+const STOP = new Set('a an and are as at be by can do for from have i if in is it me my no not now of on or so than that the this to we what will with you your all any new'.split(' '));
+
+/** The anchor of a phrase: its longest non-stopword word (or longest word, or the phrase itself when it has none). */
+function anchor(p: string): { word: string; offset: number } {
+  let best: { word: string; offset: number } | undefined;
+  let bestScore = -1;
+  for (const m of p.matchAll(/\w+/g)) {
+    const score = m[0].length + (STOP.has(m[0]) ? 0 : 100);
+    if (score > bestScore) {
+      bestScore = score;
+      best = { word: m[0], offset: m.index };
+    }
+  }
+  return best ?? { word: p, offset: 0 };
 }
 
 const WORD = /\w/;
-/** The longest phrase under `h` that occurs at `at`, respecting word boundaries. */
-function phraseAt(text: string, at: number, candidates: string[]): string | undefined {
-  for (const p of candidates) {
-    if (at + p.length > text.length) continue;
-    if (text.slice(at, at + p.length).toLowerCase() !== p) continue;
-    if (WORD.test(p[p.length - 1]!) && WORD.test(text[at + p.length] ?? ' ')) continue;
-    return p;
+/** The longest phrase anchored at `at` that occurs in the text, respecting word boundaries. */
+function phraseAt(text: string, at: number, candidates: Array<{ phrase: string; offset: number }>): { phrase: string; start: number } | undefined {
+  for (const { phrase: p, offset } of candidates) {
+    const st = at - offset;
+    if (st < 0 || st + p.length > text.length) continue;
+    if (text.slice(st, st + p.length).toLowerCase() !== p) continue;
+    if (WORD.test(p[p.length - 1]!) && WORD.test(text[st + p.length] ?? ' ')) continue;
+    if (WORD.test(p[0]!) && st > 0 && WORD.test(text[st - 1]!)) continue;
+    return { phrase: p, start: st };
   }
   return undefined;
 }
@@ -258,26 +276,32 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
     hits.push(h);
   };
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const phrase = phraseAt(text, m.index, compiled.byHead.get(m[0].toLowerCase()) ?? []);
-    if (phrase === undefined) continue;
-    const end = m.index + phrase.length;
+    const found = phraseAt(text, m.index, compiled.byHead.get(m[0].toLowerCase()) ?? []);
+    if (found === undefined) continue;
+    const phrase = found.phrase;
+    const mStart = found.start;
+    const end = mStart + phrase.length;
     for (const { rule, part } of compiled.byPhrase.get(phrase) ?? []) {
       if (rule.dataOnly && !data) continue;
       if (part === 'a') {
-        push({ rule, start: m.index, end });
+        push({ rule, start: mStart, end });
         continue;
       }
       if ((perRule.get(rule.id) ?? 0) >= MAX_HITS_PER_RULE) continue;
-      const ws = Math.max(0, m.index - (rule.within ?? 60));
-      let window = text.slice(ws, m.index);
+      const ws = Math.max(0, mStart - (rule.within ?? 60));
+      let window = text.slice(ws, mStart);
       // stay in the same sentence
       let cut = -1;
       for (let i = window.length - 1; i >= 0; i--) if (SENTENCE_END.test(window[i]!)) { cut = i; break; }
       const off = cut + 1;
       if (cut >= 0) window = window.slice(off);
-      const lm = compiled.lead.get(rule)!.exec(window);
-      if (!lm) continue;
-      const start = ws + off + lm.index;
+      // the verb closest to the object (last match in the window); one linear pass
+      const lr = compiled.lead.get(rule)!;
+      lr.lastIndex = 0;
+      let li = -1;
+      for (let lm = lr.exec(window); lm; lm = lr.exec(window)) li = lm.index;
+      if (li < 0) continue;
+      const start = ws + off + li;
       const key = `${rule.id}:${start}`;
       if (done.has(key)) continue; // one verb, several objects: one hit
       done.add(key);

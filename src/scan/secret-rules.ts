@@ -114,7 +114,7 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'braintree-token', description: 'PayPal Braintree access token', regex: `(access_token\\$production\\$[a-z0-9]{16}\\$[a-f0-9]{32})`, keywords: ['access_token$production'], group: 1 },
   { id: 'facebook-token', description: 'Facebook access token', regex: `\\b(EAA[A-Za-z0-9]{90,})`, keywords: ['eaa'], group: 1, entropy: 3.5 },
   { id: 'facebook-secret', description: 'Facebook app secret', regex: `(?i)(?:facebook|fb)[a-z0-9_ .-]{0,30}(?:secret|key|token)[a-z0-9_ .-]{0,10}${ASSIGN}([a-f0-9]{32})${END}`, keywords: ['facebook', 'fb'], group: 1 },
-  { id: 'twitter-bearer', description: 'Twitter/X bearer token', regex: `(AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,})`, keywords: ['aaaaaaaaaaaaaaaaaaaaa'], group: 1 },
+  { id: 'twitter-bearer', description: 'Twitter/X bearer token', regex: `(AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,})`, keywords: ['twitter', 'bearer', 'x_bearer'], group: 1 },
   { id: 'linkedin-secret', description: 'LinkedIn client secret', regex: `(?i)linkedin[a-z0-9_ .-]{0,30}${ASSIGN}([A-Za-z0-9]{16})${END}`, keywords: ['linkedin'], group: 1, entropy: 3 },
   { id: 'mapbox-token', description: 'Mapbox secret token', regex: `\\b(sk\\.eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,})`, keywords: ['sk.eyj'], group: 1 },
   // Keys and tokens of any origin
