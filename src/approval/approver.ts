@@ -26,6 +26,9 @@ export interface ApproverOptions {
   onError?: (message: string) => void;
 }
 
+/** setTimeout's largest delay; longer waits are ended by the poller. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Waiter {
   id: string;
   resolve: (a: ApprovalAnswer) => void;
@@ -92,16 +95,22 @@ export class QueueApprover implements Approver {
   wait(id: string): Promise<ApprovalAnswer> {
     if (this.closed) return Promise.resolve({ effect: 'deny', reason: 'approval queue is closed', id });
     if (this.count >= this.maxWaiters) return Promise.resolve({ effect: 'deny', reason: `too many actions waiting for approval (${this.count})`, id });
-    const now = this.check(id);
-    if (now) return Promise.resolve(now);
-    const st = this.queue.status(id);
+    let st: { expiresAt: number } | undefined;
+    try {
+      const now = this.check(id);
+      if (now) return Promise.resolve(now);
+      st = this.queue.status(id);
+    } catch (e) {
+      return Promise.resolve({ effect: 'deny', reason: `approval ${id} could not be read: ${(e as Error).message}`, id });
+    }
     if (!st) return Promise.resolve({ effect: 'deny', reason: `no approval with id '${id}'`, id });
+    const deadline = st.expiresAt;
     return new Promise((resolve) => {
       const w: Waiter = {
         id,
         resolve,
         // Wake up exactly at the deadline rather than up to pollMs later.
-        timer: setTimeout(() => this.poll(id), Math.max(0, st.expiresAt - Date.now()) + 5),
+        timer: setTimeout(() => this.poll(id), Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()) + 5)),
       };
       const list = this.waiters.get(id) ?? [];
       list.push(w);
