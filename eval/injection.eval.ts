@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { corpus, mdTable, pct, prf, type EvalSection } from './lib.ts';
 import { loadDeepset, loadSeclists, loadBipia, fnv, type Sample } from '../scripts/injection-data.ts';
-import { examples, train, DEFAULT_TRAIN, type Example } from '../scripts/train-injection.ts';
+import { trainWithScreen } from '../scripts/train-injection.ts';
 import { LinearClassifier } from '../src/scan/classifier.ts';
 import { Scanner } from '../src/scan/scanner.ts';
 import type { ScanPoint } from '../src/scan/types.ts';
@@ -49,14 +49,9 @@ const pointOf = (s: Sample): ScanPoint => (s.source.startsWith('bipia') ? 'respo
 
 export async function crossValidate(samples: Sample[]): Promise<Scored[]> {
   const fold = samples.map((s) => fnv(s.group) % K);
-  const exs: Example[][] = samples.map((s) => examples([s]));
   const out: Scored[] = new Array(samples.length);
   for (let k = 0; k < K; k++) {
-    const trainSet: Example[] = [];
-    samples.forEach((_, i) => {
-      if (fold[i] !== k && samples[i]!.trainable !== false) trainSet.push(...exs[i]!);
-    });
-    const model = train(trainSet, DEFAULT_TRAIN);
+    const model = trainWithScreen(samples.filter((s, i) => fold[i] !== k && s.trainable !== false));
     const scanner = new Scanner({}, { classifiers: [new LinearClassifier(model, `fold-${k}`)] });
     samples.forEach((s, i) => {
       if (fold[i] !== k) return;

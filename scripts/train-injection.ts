@@ -24,6 +24,10 @@ export interface TrainOptions {
   balance: boolean;
 }
 
+/** The screening model for long texts: word features only (cheap), recall-oriented threshold. */
+export const SCREEN_SPEC: FeatureSpec = { bits: 18, char: [], word: [1, 2] };
+export const SCREEN_THRESHOLD = 0.35;
+
 export const DEFAULT_TRAIN: TrainOptions = { spec: DEFAULT_SPEC, window: 512, stride: 384, epochs: 4, lr: 0.1, l2: 1e-5, seed: 1234, balance: true };
 
 export interface Example {
@@ -121,11 +125,20 @@ export function train(exs: Example[], o: TrainOptions = DEFAULT_TRAIN): LinearMo
   return { spec: o.spec, bias: b, weights, window: o.window, stride: o.stride };
 }
 
+/** The full model plus its word-only screening model, on the same samples. */
+export function trainWithScreen(samples: Sample[], o: TrainOptions = DEFAULT_TRAIN): LinearModel {
+  const model = train(examples(samples, o), o);
+  const so = { ...o, spec: SCREEN_SPEC };
+  const screen = train(examples(samples, so), so);
+  model.screen = { spec: SCREEN_SPEC, bias: screen.bias, weights: screen.weights, threshold: SCREEN_THRESHOLD };
+  return model;
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const samples = loadAll().filter((s) => s.trainable !== false);
+  const model = trainWithScreen(samples);
   const exs = examples(samples);
-  const model = train(exs);
   const sources = [...new Set(samples.map((s) => s.source.split(':')[0]!))].sort();
   const file = encodeModel(model, {
     trainedOn: sources.map((s) => `../shared/corpora/injection (${s})`),

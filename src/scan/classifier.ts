@@ -26,6 +26,7 @@ export interface ModelFile {
   /** Sorted non-zero bucket indices (Int32 LE, base64) and their weights (Float32 LE, base64). */
   idx: string;
   w: string;
+  screen?: { spec: FeatureSpec; bias: number; threshold: number; idx: string; w: string };
   [extra: string]: unknown;
 }
 
@@ -35,16 +36,20 @@ export interface LinearModel {
   weights: Float32Array;
   window: number;
   stride: number;
+  /**
+   * Optional cheap screening model (word features only) for long texts: only
+   * windows it scores at or above `threshold` get the full model.
+   */
+  screen?: { spec: FeatureSpec; bias: number; weights: Float32Array; threshold: number };
 }
 
 export const MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'injection-model.json');
 
-export function decodeModel(file: ModelFile): LinearModel {
-  if (file.format !== 'agentwall-injection-lr/1') throw new Error(`unknown injection model format '${String(file.format)}'`);
-  const bits = file.spec.bits;
+function unpack(spec: FeatureSpec, idx: string, w: string): Float32Array {
+  const bits = spec.bits;
   if (!Number.isInteger(bits) || bits < 8 || bits > 24) throw new Error('injection model: spec.bits out of range');
-  const idxBuf = Buffer.from(file.idx, 'base64');
-  const wBuf = Buffer.from(file.w, 'base64');
+  const idxBuf = Buffer.from(idx, 'base64');
+  const wBuf = Buffer.from(w, 'base64');
   if (idxBuf.length !== wBuf.length || idxBuf.length % 4 !== 0) throw new Error('injection model: idx and w lengths differ');
   const weights = new Float32Array(1 << bits);
   for (let k = 0; k < idxBuf.length; k += 4) {
@@ -52,22 +57,38 @@ export function decodeModel(file: ModelFile): LinearModel {
     if (i < 0 || i >= weights.length) throw new Error('injection model: bucket index out of range');
     weights[i] = wBuf.readFloatLE(k);
   }
-  return { spec: file.spec, bias: file.bias, weights, window: file.window, stride: file.stride };
+  return weights;
 }
 
-export function encodeModel(m: LinearModel, extra: Record<string, unknown>): ModelFile {
+function pack(weights: Float32Array): { idx: string; w: string } {
   const nz: number[] = [];
-  for (let i = 0; i < m.weights.length; i++) if (m.weights[i] !== 0) nz.push(i);
+  for (let i = 0; i < weights.length; i++) if (weights[i] !== 0) nz.push(i);
   const idx = Buffer.alloc(nz.length * 4);
   const w = Buffer.alloc(nz.length * 4);
   nz.forEach((i, k) => {
     idx.writeInt32LE(i, k * 4);
-    w.writeFloatLE(m.weights[i]!, k * 4);
+    w.writeFloatLE(weights[i]!, k * 4);
   });
-  return { format: 'agentwall-injection-lr/1', spec: m.spec, bias: m.bias, window: m.window, stride: m.stride, trainedOn: [], ...extra, idx: idx.toString('base64'), w: w.toString('base64') };
+  return { idx: idx.toString('base64'), w: w.toString('base64') };
+}
+
+export function decodeModel(file: ModelFile): LinearModel {
+  if (file.format !== 'agentwall-injection-lr/1') throw new Error(`unknown injection model format '${String(file.format)}'`);
+  const m: LinearModel = { spec: file.spec, bias: file.bias, weights: unpack(file.spec, file.idx, file.w), window: file.window, stride: file.stride };
+  if (file.screen) m.screen = { spec: file.screen.spec, bias: file.screen.bias, threshold: file.screen.threshold, weights: unpack(file.screen.spec, file.screen.idx, file.screen.w) };
+  return m;
+}
+
+export function encodeModel(m: LinearModel, extra: Record<string, unknown>): ModelFile {
+  const file: ModelFile = { format: 'agentwall-injection-lr/1', spec: m.spec, bias: m.bias, window: m.window, stride: m.stride, trainedOn: [], ...extra, ...pack(m.weights) };
+  if (m.screen) file.screen = { spec: m.screen.spec, bias: m.screen.bias, threshold: m.screen.threshold, ...pack(m.screen.weights) };
+  return file;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Texts longer than this (characters) use the screening cascade when the model has one. */
+export const SCREEN_FROM = 16 * 1024;
 
 /** Probability of one range (no windowing). */
 export function scoreRange(m: LinearModel, text: string, start: number, end: number): number {
@@ -84,11 +105,31 @@ export function scoreWindows(m: LinearModel, text: string): { score: number; sta
   if (text.length <= m.window) return { score: scoreRange(m, text, 0, text.length), start: 0, end: text.length };
   const size = Math.max(16, Math.floor(m.stride / 4));
   const nb = Math.ceil(text.length / size);
+  const per = Math.max(1, Math.round(m.window / size));
   const sums = new Float64Array(nb + 1);
   const ns = new Int32Array(nb + 1);
-  walkFeatures(text, 0, text.length, m.spec, m.weights, null, { size, sums, ns });
-  const per = Math.max(1, Math.round(m.window / size));
   let best = { score: 0, start: 0, end: 0 };
+  if (m.screen && text.length > SCREEN_FROM) {
+    // Cascade: the word-only screen over every window, the full model on the windows it flags.
+    const sc = m.screen;
+    walkFeatures(text, 0, text.length, sc.spec, sc.weights, null, { size, sums, ns });
+    let lastFull = -1;
+    for (let b = 0; ; b++) {
+      const e = Math.min(nb, b + per);
+      const n = ns[e]! - ns[b]!;
+      const p = sigmoid(sc.bias + (n > 0 ? (sums[e]! - sums[b]!) / Math.sqrt(n) : 0));
+      if (p >= sc.threshold && b > lastFull) {
+        const s0 = b * size;
+        const e0 = Math.min(text.length, e * size);
+        const q = scoreRange(m, text, s0, e0);
+        if (q > best.score) best = { score: q, start: s0, end: e0 };
+        lastFull = b + Math.floor(per / 2); // next full window overlaps this one by half at most
+      }
+      if (e >= nb) break;
+    }
+    return best;
+  }
+  walkFeatures(text, 0, text.length, m.spec, m.weights, null, { size, sums, ns });
   for (let b = 0; ; b++) {
     const e = Math.min(nb, b + per);
     const n = ns[e]! - ns[b]!;
