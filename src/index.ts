@@ -11,3 +11,8 @@ export { openStore, resolveDataDir, StoreError, type Store, type StoreOptions } 
 export { Scanner, CanaryKeeper, Redactor as ScanRedactor, builtinClassifier, LinearClassifier, type ScanOptions, type ScanSection, type ScanResult, type Finding, type ScanPoint, type ScanAction, type InjectionClassifier } from './scan/index.ts';
 export { SessionTracker, MemorySessionStore, SqliteSessionStore, SessionStoreError, DEFAULT_LIMITS as DEFAULT_SESSION_LIMITS, type SessionStore, type SessionLimits, type TrackerOptions, type IngestOptions, type Anomaly } from './session/index.ts';
 export { resolveAndCheck, type ResolvedCheck } from './analyze/dns.ts';
+export { ToolCallBlocked, type AdapterOptions } from './adapters/core.ts';
+export { guardTools, guardTool } from './adapters/ai-sdk.ts';
+export { guardAgentTools, guardAgentTool } from './adapters/openai-agents.ts';
+export { guardLangChainTools, guardLangChainTool } from './adapters/langchain.ts';
+export { guardRunnableTools, guardRunnableTool } from './adapters/anthropic.ts';

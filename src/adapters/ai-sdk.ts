@@ -10,18 +10,7 @@
 import type { Tool, ToolSet } from 'ai';
 import type { Decision } from '../action.ts';
 import type { Firewall } from '../firewall.ts';
-import { blockedMessage, decideSync, screenOutput, type AdapterOptions } from './core.ts';
-
-/** Thrown inside `execute` for a denied call; its message is what the model sees. */
-export class ToolCallBlocked extends Error {
-  override name = 'ToolCallBlocked';
-  constructor(
-    message: string,
-    readonly decision?: Decision,
-  ) {
-    super(message);
-  }
-}
+import { ToolCallBlocked, blockedMessage, decideSync, screenOutput, type AdapterOptions } from './core.ts';
 
 type AnyTool = Tool<any, any>;
 type NeedsApproval = (input: unknown, options: { toolCallId: string; messages: unknown[] }) => boolean | PromiseLike<boolean>;

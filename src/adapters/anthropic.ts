@@ -11,12 +11,7 @@
 
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import type { Firewall } from '../firewall.ts';
-import { authorizeCall, blockedMessage, screenOutput, type AdapterOptions } from './core.ts';
-
-/** Thrown instead of running a blocked tool; its message becomes the error tool_result. */
-export class ToolCallBlocked extends Error {
-  override name = 'ToolCallBlocked';
-}
+import { ToolCallBlocked, authorizeCall, blockedMessage, screenOutput, type AdapterOptions } from './core.ts';
 
 type Content = Awaited<ReturnType<BetaRunnableTool['run']>>;
 
@@ -27,7 +22,7 @@ export function guardRunnableTool<T extends BetaRunnableTool>(tool: T, firewall:
     ...tool,
     async run(args: unknown, context?: Parameters<T['run']>[1]): Promise<Content> {
       const d = await authorizeCall(firewall, name, args, opts);
-      if (d.effect !== 'allow') throw new ToolCallBlocked(blockedMessage(name, d));
+      if (d.effect !== 'allow') throw new ToolCallBlocked(blockedMessage(name, d), d);
       const out = await run(args, context);
       const s = await screenOutput(firewall, name, out, opts);
       if (s.blocked) throw new ToolCallBlocked(s.blocked);

@@ -6,6 +6,17 @@ import type { Action, Decision, Principal } from '../action.ts';
 import type { Firewall } from '../firewall.ts';
 import { describeFindings, scannerOf } from './scan.ts';
 
+/** Thrown by a guarded tool instead of running a blocked call (SDKs that report thrown errors to the model); its message is what the model reads. */
+export class ToolCallBlocked extends Error {
+  override name = 'ToolCallBlocked';
+  constructor(
+    message: string,
+    readonly decision?: Decision,
+  ) {
+    super(message);
+  }
+}
+
 export interface AdapterOptions {
   /** Session id for every call (history, rates, taint). */
   session?: string;
