@@ -6,8 +6,8 @@
 // can deny or ask on `unresolved`. Analysis never throws; parse failures are
 // facts (`unparseable`).
 
-import type { Node } from 'web-tree-sitter';
 import type { BashParser } from './parser.ts';
+import { parseSimple, type SyntaxNode as Node } from './simple.ts';
 import type { ShellCommand, ShellFacts, UnresolvedReason } from './types.ts';
 import { braceExpand, evalWord, type Word, type WordEnv } from './words.ts';
 import {
@@ -24,9 +24,11 @@ export interface ShellLimits {
   maxNodeDepth: number;
   /** Most commands recorded. */
   maxCommands: number;
+  /** Parse plain lines (words, quotes, pipes, &&, ||, ;, simple redirects) without tree-sitter. */
+  fastPath: boolean;
 }
 
-export const DEFAULT_SHELL_LIMITS: ShellLimits = { maxChars: 256 * 1024, maxScriptDepth: 8, maxNodeDepth: 256, maxCommands: 2000 };
+export const DEFAULT_SHELL_LIMITS: ShellLimits = { maxChars: 256 * 1024, maxScriptDepth: 8, maxNodeDepth: 256, maxCommands: 2000, fastPath: true };
 
 export function emptyFacts(present: boolean): ShellFacts {
   return {
@@ -95,6 +97,8 @@ class Walker {
       seen.add(k);
       return true;
     });
+    // Order-independent facts: the same line gives the same facts whichever parser read it.
+    this.f.paths.sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : a.access < b.access ? -1 : a.access > b.access ? 1 : 0));
     this.f.reasons = [...this.reasons];
     this.f.unresolved = this.reasons.size > 0;
     this.f.programs = [...this.programs];
@@ -113,12 +117,32 @@ class Walker {
       this.reason('invalid-unicode', true);
       text = text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
     }
+    const outer = this.source;
+    this.source = text;
+    try {
+      this.parseAndWalk(text, via, depth, stdin);
+    } finally {
+      this.source = outer;
+    }
+  }
+
+  /** Text of the script being walked (tree indices point into it). */
+  private source = '';
+  /** Arguments tree-sitter attached to a pipeline's redirect, owed to its last command. */
+  private extraFor: { node: Node; extra: Node[] } | undefined;
+
+  private parseAndWalk(text: string, via: string[], depth: number, stdin?: Stdin): void {
+    const simple = this.limits.fastPath ? parseSimple(text) : undefined;
+    if (simple) {
+      this.walk(simple, via, depth, 0, false, stdin);
+      return;
+    }
     const tree = this.parser.parse(text);
     if (!tree) return this.reason('too-large', true);
     try {
       const root = tree.rootNode;
       if (root.hasError) this.reason('parse-error', true);
-      this.walk(root, via, depth, 0, false, stdin);
+      this.walk(root as unknown as Node, via, depth, 0, false, stdin);
     } finally {
       tree.delete();
     }
@@ -257,15 +281,22 @@ class Walker {
     const body = n.childForFieldName('body');
     const redirects: Redirect[] = [];
     let heredoc: Fed | undefined;
+    const extra: Node[] = [];
     for (const r of n.childrenForFieldName('redirect')) {
       if (!r) continue;
-      const h = this.redirect(r, redirects, via, depth, nd);
+      const h = this.redirect(r, redirects, via, depth, nd, extra);
       if (h) heredoc = h;
     }
     this.applyRedirects(redirects);
     if (!body) return [];
     const fed = heredoc ? { text: heredoc.text, download: false, decoded: false } : stdin;
-    const cmds = body.type === 'command' ? this.command(body, redirects, via, depth, nd + 1, bg, fed) : this.walk(body, via, depth, nd + 1, bg, fed);
+    if (body.type !== 'command' && extra.length > 0) {
+      // `a | b < f x`, `a || b > f x`: the words after the redirect belong to the last command.
+      let last: Node | null | undefined = body;
+      while (last && (last.type === 'pipeline' || last.type === 'list')) last = last.namedChildren[last.namedChildren.length - 1];
+      if (last?.type === 'command') this.extraFor = { node: last, extra };
+    }
+    const cmds = body.type === 'command' ? this.command(body, redirects, via, depth, nd + 1, bg, fed, extra) : this.walk(body, via, depth, nd + 1, bg, fed);
     return this.continuation(heredoc, cmds, via, depth, nd, bg);
   }
 
@@ -285,7 +316,7 @@ class Walker {
   }
 
   /** Records one redirect; returns the stdin it provides when it is a heredoc or here-string. */
-  private redirect(r: Node, out: Redirect[], via: string[], depth: number, nd: number): Fed | undefined {
+  private redirect(r: Node, out: Redirect[], via: string[], depth: number, nd: number, extra?: Node[]): Fed | undefined {
     if (r.type === 'heredoc_redirect') {
       let body = '';
       const rest: Node[] = [];
@@ -307,8 +338,12 @@ class Walker {
       const w = this.word(target, via, depth, nd);
       return w.dynamic ? { download: false, decoded: false } : { text: w.text, download: false, decoded: false };
     }
-    const dest = r.childForFieldName('destination') ?? r.namedChildren.find((c) => c && c.type !== 'file_descriptor');
+    const dests = r.childrenForFieldName('destination').filter((d): d is Node => d !== null);
+    const dest = dests[0] ?? r.namedChildren.find((c) => c && c.type !== 'file_descriptor');
     if (!dest) return undefined;
+    // tree-sitter-bash attaches the words after a redirect target (`cpio < a -idv`) to the redirect; they are arguments.
+    // A bare number there is the descriptor of the next redirect (`2>&$X 0>&$X` parses as `… $X 0` then `>&$X`).
+    if (extra) for (const d of dests.slice(1)) if (!(d.type === 'number' && /^[<>]/.test(this.source.slice(d.endIndex, d.endIndex + 1)))) extra.push(d);
     const fd = r.childForFieldName('descriptor')?.text;
     const op = r.text.slice(fd ? fd.length : 0, dest.startIndex - r.startIndex).trim();
     out.push({ op, target: this.word(dest, via, depth, nd), ...(fd ? { fd } : {}) });
@@ -362,7 +397,7 @@ class Walker {
   }
 
   /** A simple command: assignments, name, arguments, redirects. */
-  private command(n: Node, outer: Redirect[], via: string[], depth: number, nd: number, bg: boolean, stdin?: Stdin): ShellCommand[] {
+  private command(n: Node, outer: Redirect[], via: string[], depth: number, nd: number, bg: boolean, stdin?: Stdin, extraArgs: Node[] = []): ShellCommand[] {
     const argNodes: Node[] = [];
     const redirects: Redirect[] = [...outer];
     const assigns: Array<{ name: string; value: Word | undefined }> = [];
@@ -376,13 +411,18 @@ class Walker {
         case 'file_redirect':
         case 'heredoc_redirect':
         case 'herestring_redirect': {
-          const h = this.redirect(c, redirects, via, depth, nd);
+          const h = this.redirect(c, redirects, via, depth, nd, argNodes);
           if (h) heredoc = h;
           break;
         }
         default:
           argNodes.push(c);
       }
+    }
+    argNodes.push(...extraArgs);
+    if (this.extraFor && this.extraFor.node.startIndex === n.startIndex && this.extraFor.node.endIndex === n.endIndex) {
+      argNodes.push(...this.extraFor.extra);
+      this.extraFor = undefined;
     }
     if (outer.length === 0) this.applyRedirects(redirects);
     else this.applyRedirects(redirects.slice(outer.length));
@@ -478,6 +518,10 @@ class Walker {
       const a = argv[i]!;
       if (pattern !== undefined && !patternSeen && a === pattern) {
         patternSeen = true;
+        // sed and awk programs write files themselves (sed 'w /path', awk '{print > "/path"}').
+        if (name !== 'grep' && name !== 'egrep' && name !== 'fgrep' && name !== 'zgrep' && name !== 'rg' && name !== 'ag' && name !== 'ack' && name !== 'look') {
+          for (const p of embeddedPaths(a)) this.path(p, 'touch', name);
+        }
         continue;
       }
       const isPositional = positionals.includes(a) && !a.startsWith('-');
