@@ -24,16 +24,7 @@ export function registerServe(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port: expected 0..65535, got '${opts.port}'`);
         if (opts.durability !== 'batch' && opts.durability !== 'sync') return fail("--durability: expected 'batch' or 'sync'");
         const s = await startServer({ policy: opts.policy ?? [defaultPolicyPath()], dataDir: opts.dataDir, host: opts.host, port, durability: opts.durability });
-        const out = process.stdout;
-        out.write(`AgentWall gateway listening on ${s.url}\n`);
-        out.write(`  dashboard:  ${s.url}/dashboard\n  decide:     POST ${s.url}/v1/decide\n  metrics:    ${s.url}/metrics\n`);
-        out.write(`  policy:     ${s.gateway.policyState.origin.join(', ')} (${s.gateway.fw.policy.digest.slice(0, 19)}…)\n  data dir:   ${s.gateway.store.dataDir}\n`);
-        if (s.bootstrap) {
-          out.write(`\nBootstrap admin key (shown once, stored hashed; keep it somewhere safe):\n\n  ${s.bootstrap}\n\n`);
-          out.write(`Sign in to the dashboard with it, and create keys for agents and approvers:\n  agentwall keys create --role agent --name my-agent\n  agentwall keys create --role approver --name alice\n`);
-        }
-        if (!isLoopback(opts.host)) process.stderr.write(`agentwall: warning: listening on ${opts.host}: the API is reachable from the network without TLS; put a TLS proxy in front\n`);
-        out.write('\nPress Ctrl-C to stop.\n');
+        // Handlers first: whoever reads the banner may signal at once.
         let stopping = false;
         const stop = async (sig: string) => {
           if (stopping) return;
@@ -44,6 +35,16 @@ export function registerServe(program: Command): void {
         };
         process.once('SIGINT', () => void stop('SIGINT'));
         process.once('SIGTERM', () => void stop('SIGTERM'));
+        const out = process.stdout;
+        out.write(`AgentWall gateway listening on ${s.url}\n`);
+        out.write(`  dashboard:  ${s.url}/dashboard\n  decide:     POST ${s.url}/v1/decide\n  metrics:    ${s.url}/metrics\n`);
+        out.write(`  policy:     ${s.gateway.policyState.origin.join(', ')} (${s.gateway.fw.policy.digest.slice(0, 19)}…)\n  data dir:   ${s.gateway.store.dataDir}\n`);
+        if (s.bootstrap) {
+          out.write(`\nBootstrap admin key (shown once, stored hashed; keep it somewhere safe):\n\n  ${s.bootstrap}\n\n`);
+          out.write(`Sign in to the dashboard with it, and create keys for agents and approvers:\n  agentwall keys create --role agent --name my-agent\n  agentwall keys create --role approver --name alice\n`);
+        }
+        if (!isLoopback(opts.host)) process.stderr.write(`agentwall: warning: listening on ${opts.host}: the API is reachable from the network without TLS; put a TLS proxy in front\n`);
+        out.write('\nPress Ctrl-C to stop.\n');
       } catch (e) {
         fail((e as Error).message);
       }

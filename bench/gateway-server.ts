@@ -1,0 +1,35 @@
+// Child process of bench/gateway.bench.ts: a gateway on 127.0.0.1 (any free
+// port) over a temporary data directory with the given policy. Prints one JSON
+// line { url, token } (an agent key with a rate limit above the benchmark's)
+// and answers IPC messages: 'rss' -> { rss, heapUsed } (after a GC when
+// --expose-gc), 'stop' -> closes and exits.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../src/server/serve.ts';
+
+const policy = process.argv[2];
+if (!policy) throw new Error('usage: gateway-server.ts POLICY');
+const dir = mkdtempSync(join(tmpdir(), 'aw-bench-gw-'));
+const s = await startServer({ policy: [policy], dataDir: dir, port: 0, watchKeys: false });
+const { token } = s.gateway.keys.create({ name: 'bench-agent', role: 'agent', rate: 1e7, burst: 1e7 });
+process.stdout.write(`${JSON.stringify({ url: s.url, token })}\n`);
+process.on('message', async (m) => {
+  if (m === 'rss') {
+    const g = (globalThis as { gc?: () => void }).gc;
+    const before = process.memoryUsage().rss;
+    if (g) g();
+    const mem = process.memoryUsage();
+    process.send?.({ rss: mem.rss, rssBeforeGc: before, heapUsed: mem.heapUsed, audit: s.gateway.log.pending, sessions: s.gateway.ext.session?.stats() });
+  } else if (m === 'stop') {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+});
+process.once('SIGTERM', () => {
+  void s.close().then(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+});

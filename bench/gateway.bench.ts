@@ -1,0 +1,172 @@
+// The gateway over HTTP on loopback: decisions/s and latency percentiles of
+// POST /v1/decide measured by autocannon in this process against a gateway in
+// a child process (the default policy, batch audit durability, session layer
+// on), and the gateway's RSS after 1,000,000 decisions across 10,000 sessions
+// (--quick: 100,000). Targets: >= 10,000 decisions/s with p99 <= 10 ms on
+// 2 cores; RSS <= 200 MB.
+//
+//   npm run bench -- gateway            (full: ~2 minutes)
+//   npm run bench -- gateway --quick
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import type { BenchOptions, BenchSection, BenchRow } from './lib.ts';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+interface Hist {
+  average: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p97_5: number;
+  p99: number;
+  max: number;
+}
+interface AutocannonResult {
+  latency: Hist;
+  requests: Hist & { total: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+/** Tool calls (the common case for SDK-wrapped agents): the engine's indexed fast path. */
+const TOOLS: Array<Record<string, unknown>> = [
+  { kind: 'tool', tool: 'search_docs', args: { query: 'retry policy' } },
+  { kind: 'tool', tool: 'send_email', args: { to: 'a@example.com', subject: 'hi' } },
+  { kind: 'tool', tool: 'get_weather', args: { city: 'Paris' } },
+  { kind: 'tool', tool: 'create_ticket', args: { title: 'bug', priority: 2 } },
+];
+
+/** A coding agent's mix: shell lines (parsed), file reads and writes (paths resolved against the disk), http; some denied. */
+const CODING: Array<Record<string, unknown>> = [
+  { kind: 'file.read', args: { path: 'src/index.ts' } },
+  { kind: 'shell', args: { command: 'npm test' } },
+  { kind: 'shell', args: { command: 'git status --short' } },
+  { kind: 'file.read', args: { path: '.env' } },
+  { kind: 'shell', args: { command: 'rm -rf /' } },
+  { kind: 'http', args: { url: 'https://registry.npmjs.org/fastify' } },
+  { kind: 'file.write', args: { path: 'src/util.ts', content: 'export const x = 1;\n' } },
+  { kind: 'shell', args: { command: 'ls -la src' } },
+];
+
+async function startChild(policy: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = fork(join(here, 'gateway-server.ts'), [policy], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: root });
+  let buf = '';
+  child.stdout!.setEncoding('utf8');
+  for await (const chunk of child.stdout!) {
+    buf += chunk as string;
+    const nl = buf.indexOf('\n');
+    if (nl !== -1) {
+      const { url, token } = JSON.parse(buf.slice(0, nl)) as { url: string; token: string };
+      return { child, url, token };
+    }
+  }
+  throw new Error('gateway child exited before listening');
+}
+
+function ask<T>(child: ChildProcess, msg: string): Promise<T> {
+  const p = once(child, 'message') as Promise<[T]>;
+  child.send(msg);
+  return p.then(([m]) => m);
+}
+
+function run(url: string, token: string, opts: { duration?: number; amount?: number; connections: number; sessions: number; mix: Array<Record<string, unknown>> }): Promise<AutocannonResult> {
+  let i = 0;
+  const bodies = opts.mix.map((a) => JSON.stringify(a).slice(0, -1));
+  return autocannon({
+    url: `${url}/v1/decide`,
+    method: 'POST',
+    connections: opts.connections,
+    pipelining: 1,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? 10 }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          const n = i++;
+          // Close the action object with the principal and a session: agents a0..a99, sessions s0..s(N-1).
+          req.body = `${bodies[n % bodies.length]},"principal":{"id":"a${n % 100}"},"session":"s${n % opts.sessions}"}`;
+          return req;
+        },
+      },
+    ],
+  });
+}
+
+function row(name: string, r: AutocannonResult, extra: BenchRow = {}): BenchRow {
+  return {
+    case: name,
+    requests: r.requests.total,
+    'decisions/s': Math.round(r.requests.total / r.duration),
+    p50_ms: r.latency.p50,
+    p90_ms: r.latency.p90,
+    p99_ms: r.latency.p99,
+    max_ms: r.latency.max,
+    errors: r.errors + r.timeouts + r.non2xx,
+    ...extra,
+  };
+}
+
+export default async function gatewayBench(opts: BenchOptions): Promise<BenchSection[]> {
+  const policy = join(root, 'policies', 'coding-agent.yaml');
+  const sections: BenchSection[] = [];
+  const { child, url, token } = await startChild(policy);
+  try {
+    // Warm up: JIT, analyzer caches, SQLite page cache.
+    await run(url, token, { duration: opts.quick ? 2 : 4, connections: 16, sessions: 100, mix: [...TOOLS, ...CODING] });
+    const rows: BenchRow[] = [];
+    for (const [name, mix] of [['tool calls', TOOLS], ['coding-agent mix', CODING]] as const) {
+      for (const connections of opts.quick ? [16] : [8, 16, 32]) {
+        rows.push(row(`${name}, ${connections} connections`, await run(url, token, { duration: opts.quick ? 5 : 10, connections, sessions: 1000, mix }), { connections }));
+      }
+    }
+    sections.push({
+      name: 'Gateway: decisions over HTTP (autocannon, loopback, gateway in a child process)',
+      rows,
+      notes: [
+        `Target: >= 10,000 decisions/s with p99 <= 10 ms. Machine: ${cpus().length} CPUs, shared with the load generator (autocannon runs in the benchmark process); latencies are autocannon's (ms resolution).`,
+        'Policy: policies/coding-agent.yaml. Every decision is audited (batch durability) and recorded in the session layer. Tool calls: four tools with small arguments; coding-agent mix: shell lines, file reads and writes (paths resolved on disk), http (some denied).',
+      ],
+    });
+    const total = opts.quick ? 100_000 : 1_000_000;
+    const t0 = Date.now();
+    const r = await run(url, token, { amount: total, connections: 16, sessions: 10_000, mix: [...TOOLS, ...CODING] });
+    const mem = await ask<{ rss: number; rssBeforeGc: number; heapUsed: number; audit: number; sessions?: Record<string, number> }>(child, 'rss');
+    const mb = (x: number) => Math.round(x / 1024 / 1024);
+    sections.push({
+      name: `Gateway: memory after ${total.toLocaleString('en-US')} decisions across 10,000 sessions`,
+      rows: [
+        {
+          decisions: r.requests.total,
+          seconds: Math.round((Date.now() - t0) / 1000),
+          'decisions/s': Math.round(r.requests.total / r.duration),
+          p99_ms: r.latency.p99,
+          errors: r.errors + r.timeouts + r.non2xx,
+          rss_mb: mb(mem.rss),
+          rss_before_gc_mb: mb(mem.rssBeforeGc),
+          heap_used_mb: mb(mem.heapUsed),
+          sessions: mem.sessions?.sessions ?? '-',
+        },
+      ],
+      notes: ['Target: RSS <= 200 MB. rss_mb is measured after a full GC in the gateway process; rss_before_gc_mb just before it.'],
+    });
+  } finally {
+    const exited = once(child, 'exit');
+    child.send('stop');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+    child.kill();
+  }
+  return sections;
+}
