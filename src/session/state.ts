@@ -1,7 +1,9 @@
 // The state of one session and of one agent, with their bounds: histories in
 // rings, tracked values in an insertion-ordered map whose oldest entries are
 // evicted, user text kept only up to a few kilobytes. Both serialize to plain
-// JSON so the persistent store can keep them between short-lived processes.
+// JSON so the persistent store can keep them between short-lived processes;
+// with change tracking on, they also list what changed (new history entries,
+// touched values), so the store writes only that.
 
 import { Ring } from './ring.ts';
 import { ORIGIN, type FindingCounts, type HistoryEntry, type SessionLimits, type ValueOrigin } from './types.ts';
@@ -34,6 +36,10 @@ export class SessionState {
   /** Incremented on every change; the persistent store uses it to detect concurrent writers. */
   version = 0;
   agent: string | undefined;
+  /** Counter giving each sighting of a value its eviction order. */
+  seq = 0;
+  /** What changed since the last takeChanges(), when a persistent store asked to know. */
+  changes: SessionChanges | undefined;
 
   constructor(
     readonly id: string,
@@ -48,10 +54,12 @@ export class SessionState {
     this.originsSeen |= mask;
     const table = word ? this.words : this.values;
     const cur = table.get(v);
+    if (this.changes) (word ? this.changes.words : this.changes.values).add(v);
     if (cur) {
       cur.mask |= mask;
       if (tool && !cur.tools.includes(tool) && cur.tools.length < this.limits.maxSourcesPerValue) cur.tools.push(tool);
       // Seen again: now the newest, last to be evicted.
+      cur.seq = ++this.seq;
       table.delete(v);
       table.set(v, cur);
       return;
@@ -60,8 +68,9 @@ export class SessionState {
       const oldest = table.keys().next();
       if (!oldest.done) table.delete(oldest.value);
       this.evicted++;
+      if (this.changes) this.changes.evicted = true;
     }
-    table.set(v, { mask, tools: tool ? [tool] : [], step: this.steps });
+    table.set(v, { mask, tools: tool ? [tool] : [], step: this.steps, seq: ++this.seq });
   }
 
   lookup(value: string): ValueOrigin | undefined {
@@ -79,6 +88,14 @@ export class SessionState {
     this.steps++;
     this.history.push(e);
     if (e.effect === 'deny') this.denied++;
+    this.changes?.events.push(e);
+  }
+
+  /** Starts (or restarts) change tracking and returns what changed before. */
+  takeChanges(): SessionChanges | undefined {
+    const c = this.changes;
+    this.changes = { values: new Set(), words: new Set(), events: [], evicted: false };
+    return c;
   }
 
   /** Approximate bytes held (strings as UTF-16), for bounds reporting. */
@@ -89,15 +106,17 @@ export class SessionState {
     return b;
   }
 
-  toJSON(): SessionJson {
+  /** Everything; with `core`, without the history and value tables (the persistent store keeps those in rows). */
+  toJSON(core = false): SessionJson {
     return {
       v: 1,
       id: this.id,
       agent: this.agent,
       steps: this.steps,
-      history: this.history.toArray(),
-      values: [...this.values].map(([k, o]) => [k, o.mask, o.tools, o.step]),
-      words: [...this.words].map(([k, o]) => [k, o.mask, o.tools, o.step]),
+      seq: this.seq,
+      history: core ? [] : this.history.toArray(),
+      values: core ? [] : [...this.values].map(([k, o]) => [k, o.mask, o.tools, o.step]),
+      words: core ? [] : [...this.words].map(([k, o]) => [k, o.mask, o.tools, o.step]),
       userText: this.userText,
       untrusted: this.untrusted,
       untrustedStep: this.untrustedStep,
@@ -113,6 +132,7 @@ export class SessionState {
     const s = new SessionState(j.id, limits);
     s.agent = j.agent;
     s.steps = j.steps;
+    s.seq = j.seq ?? 0;
     s.history = Ring.from(limits.maxHistory, j.history);
     for (const [k, mask, tools, step] of j.values.slice(-limits.maxValues)) {
       s.values.set(k, { mask, tools, step });
@@ -138,6 +158,7 @@ export interface SessionJson {
   id: string;
   agent?: string;
   steps: number;
+  seq?: number;
   history: HistoryEntry[];
   values: Array<[string, number, string[], number]>;
   words?: Array<[string, number, string[], number]>;
@@ -150,12 +171,22 @@ export interface SessionJson {
   evicted: number;
 }
 
+export interface SessionChanges {
+  values: Set<string>;
+  words: Set<string>;
+  events: HistoryEntry[];
+  /** A value was evicted: the persistent table must be trimmed too. */
+  evicted: boolean;
+}
+
 export class AgentState {
   history: Ring<HistoryEntry>;
   steps = 0;
   profile = new Profile();
   lastTool: string | undefined;
   version = 0;
+  /** New history entries since the last takeEvents(), when a persistent store asked to know. */
+  events: HistoryEntry[] | undefined;
 
   constructor(
     readonly id: string,
@@ -167,10 +198,17 @@ export class AgentState {
   push(e: HistoryEntry): void {
     this.steps++;
     this.history.push(e);
+    this.events?.push(e);
   }
 
-  toJSON(): AgentJson {
-    return { v: 1, id: this.id, steps: this.steps, history: this.history.toArray(), profile: this.profile.toJSON(), lastTool: this.lastTool };
+  takeEvents(): HistoryEntry[] | undefined {
+    const e = this.events;
+    this.events = [];
+    return e;
+  }
+
+  toJSON(core = false): AgentJson {
+    return { v: 1, id: this.id, steps: this.steps, history: core ? [] : this.history.toArray(), profile: this.profile.toJSON(), lastTool: this.lastTool };
   }
 
   static fromJSON(j: AgentJson, limits: SessionLimits): AgentState {

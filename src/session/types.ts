@@ -79,6 +79,8 @@ export interface ValueOrigin {
   tools: string[];
   /** Step at which it was first seen. */
   step: number;
+  /** Order of last sighting within its session (eviction order; persisted). */
+  seq?: number;
 }
 
 /** Counters of scan findings seen in a session, by finding type. */
