@@ -177,3 +177,9 @@ test('a rewrite re-signed with the stolen key passes alone, but not against an a
   const gone = verifyLog(store, loadVerifyKey(dir), { anchor: { seq: 99, hash: anchor.hash } });
   assert.ok(gone.problems.some((p) => p.kind === 'truncation' && p.seq === 99));
 });
+
+test('the record hash is the documented formula, so other tools can check exports', async () => {
+  const { createHash } = await import('node:crypto');
+  const expected = createHash('sha256').update(`${'0'.repeat(64)}\n1\n{"ts":1,"type":"decision"}`).digest('hex');
+  assert.equal(recordHash('0'.repeat(64), 1, '{"ts":1,"type":"decision"}'), expected);
+});
