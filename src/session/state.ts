@@ -11,6 +11,19 @@ import { Profile, type ProfileJson } from './profile.ts';
 
 /** User text kept for substring provenance of multi-word values ("Dalton Street 123"). */
 const MAX_USER_TEXT = 16 * 1024;
+/** Scan records kept per session. */
+const MAX_SCANS = 64;
+
+export interface ScanRecord {
+  /** The session step the scan happened before. */
+  step: number;
+  t: number;
+  origin: 'user' | 'tool' | 'agent';
+  source?: string;
+  /** Finding types (deduplicated). */
+  findings: string[];
+  injected: boolean;
+}
 
 export class SessionState {
   history: Ring<HistoryEntry>;
@@ -28,6 +41,8 @@ export class SessionState {
   /** Step after which the first untrusted content was recorded (0: none). */
   untrustedStep = 0;
   findings: FindingCounts = {};
+  /** The newest scans of this session's texts (what was found where), bounded. */
+  scans: ScanRecord[] = [];
   denied = 0;
   /** OR of the origin bits of every value ever noted: lets a rule skip lookups for an origin the session never saw. */
   originsSeen = 0;
@@ -78,6 +93,11 @@ export class SessionState {
     return this.values.get(v) ?? this.words.get(v);
   }
 
+  addScan(r: ScanRecord): void {
+    this.scans.push(r);
+    if (this.scans.length > MAX_SCANS) this.scans.splice(0, this.scans.length - MAX_SCANS);
+  }
+
   addUserText(text: string): void {
     this.originsSeen |= ORIGIN.user;
     const t = text.toLowerCase().replace(/\s+/g, ' ');
@@ -122,6 +142,7 @@ export class SessionState {
       untrustedStep: this.untrustedStep,
       injectionStep: this.injectionStep,
       findings: this.findings,
+      scans: this.scans,
       denied: this.denied,
       evicted: this.evicted,
     };
@@ -147,6 +168,7 @@ export class SessionState {
     s.untrustedStep = j.untrustedStep;
     s.injectionStep = j.injectionStep;
     s.findings = j.findings;
+    s.scans = (j.scans ?? []).slice(-MAX_SCANS);
     s.denied = j.denied;
     s.evicted = j.evicted;
     return s;
@@ -167,6 +189,7 @@ export interface SessionJson {
   untrustedStep: number;
   injectionStep: number;
   findings: FindingCounts;
+  scans?: ScanRecord[];
   denied: number;
   evicted: number;
 }

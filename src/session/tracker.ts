@@ -117,6 +117,7 @@ export class SessionTracker {
           if (o.injected && s.injectionStep === 0) s.injectionStep = s.steps + 1;
         }
         for (const f of o.findings ?? []) s.findings[f] = (s.findings[f] ?? 0) + 1;
+        s.addScan({ step: s.steps + 1, t: this.now(), origin: o.origin, source: o.tool, findings: [...new Set(o.findings ?? [])].slice(0, 16), injected: o.injected === true });
       }),
     );
     return { values: values.length, truncated };

@@ -100,6 +100,8 @@ test('provenance: injected content and untrusted_seen / injection_seen via scan 
   assert.equal(d.effect, 'deny');
   assert.deepEqual(d.rules, ['inj']);
   assert.equal(h.fw.guard(h.act('send', { to: 'friend@example.com' })).effect, 'ask', 'injection seen in the session');
+  const scans = h.tracker.store.getSession('s1')!.scans;
+  assert.deepEqual(scans.map((x) => [x.origin, x.source, x.injected, x.findings]), [['tool', 'get_weather', false, []], ['tool', 'read_file', true, ['injection']]], 'scan findings are kept in the session history');
 });
 
 test('anomaly: explanation, learning mode never flags, enforce mode flags', async () => {
