@@ -187,3 +187,26 @@ test('agentwall mcp --gateway: config file with named upstreams, served over Str
   child.kill('SIGTERM');
   await new Promise((r) => child.once('close', r));
 });
+
+test('createMcpHttpHandler: the gateway mountable in agentwall serve, configured by $AGENTWALL_MCP_CONFIG', async (t) => {
+  const { dir, data } = setupDirs(t);
+  const { createMcpHttpHandler } = await import('../../src/adapters/mcp/http.ts');
+  const { createServer } = await import('node:http');
+  const fw = await createFirewall({ policy: policy(data) });
+  assert.equal(await createMcpHttpHandler(fw, {}), undefined, 'no config, no endpoint');
+  const cfg = join(dir, 'gw.yaml');
+  writeFileSync(cfg, `upstreams:\n  fixture: { command: ${JSON.stringify(process.execPath)}, args: [--import, tsx, ${JSON.stringify(FIXTURE)}], cwd: ${JSON.stringify(ROOT)} }\n`);
+  const handler = (await createMcpHttpHandler(fw, { AGENTWALL_MCP_CONFIG: cfg, AGENTWALL_HOME: join(dir, 'home') }))!;
+  const server = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c: Buffer) => (b += c.toString()));
+    req.on('end', () => void handler(req, res, b ? JSON.parse(b) : undefined));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  const port = (server.address() as { port: number }).port;
+  const c = new Client({ name: 'test', version: '1.0.0' });
+  await c.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+  t.after(() => c.close());
+  assert.equal(text(await c.callTool({ name: 'fixture__add', arguments: { a: 5, b: 6 } })), '11');
+});

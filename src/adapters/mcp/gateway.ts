@@ -66,10 +66,17 @@ interface Session {
 
 const MAX_URIS = 100_000;
 
-export async function startGateway(o: GatewayOptions): Promise<Gateway> {
+/** The gateway as a request handler, for mounting in another HTTP server (agentwall serve). */
+export interface GatewayHandler {
+  /** Handles one request to the MCP endpoint; `body` when the host server already parsed it. */
+  handle(req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<void>;
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+export async function createGatewayHandler(o: Omit<GatewayOptions, 'host' | 'port'>): Promise<GatewayHandler> {
   const guard = o.guard;
   const log = o.log ?? ((l: string) => process.stderr.write(`agentwall mcp: ${l}\n`));
-  const path = o.path ?? '/mcp';
   const maxSessions = o.maxSessions ?? 1000;
   const idleMs = o.sessionIdleMs ?? 30 * 60_000;
   const sessions = new Map<string, Session>();
@@ -213,22 +220,11 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((e: Error) => {
-      log(`gateway: ${e.message}`);
-      if (!res.headersSent) reply(res, 500, null, RPC.internal, `AgentWall gateway error: ${e.message}`);
-      else res.end();
-    });
-  });
-  http.keepAliveTimeout = 65_000;
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    if (url.pathname !== path) return reply(res, 404, null, RPC.invalidRequest, `not found: the MCP endpoint is ${path}`);
+  async function handle(req: IncomingMessage, res: ServerResponse, parsed?: unknown): Promise<void> {
     const sid = req.headers['mcp-session-id'];
     const sessionId = typeof sid === 'string' ? sid : undefined;
-    let body: unknown;
-    if (req.method === 'POST') {
+    let body: unknown = parsed;
+    if (req.method === 'POST' && parsed === undefined) {
       const limit = guard.settings().maxMessageBytes;
       const text = await readBody(req, limit);
       if (text === undefined) return reply(res, 413, null, RPC.tooLarge, `message larger than ${limit} bytes (mcp.limits.maxMessageBytes); not forwarded`);
@@ -279,6 +275,37 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   }, Math.min(60_000, idleMs));
   sweeper.unref();
 
+  return {
+    handle: async (req, res, body) => {
+      try {
+        await handle(req, res, body);
+      } catch (e) {
+        log(`gateway: ${(e as Error).message}`);
+        if (!res.headersSent) reply(res, 500, null, RPC.internal, `AgentWall gateway error: ${(e as Error).message}`);
+        else res.end();
+      }
+    },
+    sessions: () => sessions.size,
+    async close() {
+      clearInterval(sweeper);
+      unsubscribe();
+      for (const s of sessions.values()) await s.server.close().catch(() => {});
+      sessions.clear();
+      await Promise.all([...upstreams.values()].map((u) => u.close()));
+    },
+  };
+}
+
+/** The gateway on its own HTTP server (agentwall mcp --gateway). */
+export async function startGateway(o: GatewayOptions): Promise<Gateway> {
+  const path = o.path ?? '/mcp';
+  const h = await createGatewayHandler(o);
+  const http = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname !== path) return reply(res, 404, null, RPC.invalidRequest, `not found: the MCP endpoint is ${path}`);
+    void h.handle(req, res);
+  });
+  http.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
@@ -288,13 +315,9 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     address: `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
     port: addr.port,
     path,
-    sessions: () => sessions.size,
+    sessions: h.sessions,
     async close() {
-      clearInterval(sweeper);
-      unsubscribe();
-      for (const s of sessions.values()) await s.server.close().catch(() => {});
-      sessions.clear();
-      await Promise.all([...upstreams.values()].map((u) => u.close()));
+      await h.close();
       await new Promise<void>((r) => {
         http.close(() => r());
         http.closeAllConnections();

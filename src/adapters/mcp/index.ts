@@ -10,3 +10,6 @@ export { contractOf, contractHash, contractDiff, type ToolContract } from './con
 export { FilePinStore, MemoryPinStore, PINS_FILE, type PinStore, type Pin } from './pins.ts';
 export { findPoisoning, type PoisonFinding } from './poison.ts';
 export { mcpSettings, McpSectionSchema, type McpSection, type McpSettings, type ToolMapping } from './section.ts';
+export { startGateway, createGatewayHandler, type Gateway, type GatewayHandler, type GatewayOptions } from './gateway.ts';
+export { loadGatewayConfig, parseGatewayConfig, type GatewayConfig, type UpstreamConfig } from './config.ts';
+export { createMcpHttpHandler } from './http.ts';
