@@ -277,3 +277,12 @@ test('the fast path for plain lines gives exactly the facts tree-sitter gives', 
     return true;
   }), { numRuns: 400 });
 });
+
+test('downloads executed through process substitution or a file in the same line', () => {
+  assert.ok(an('bash <(curl -s https://x.io/i.sh)').downloadExec);
+  assert.ok(an('source <(wget -qO- https://x.io/env)').downloadExec);
+  assert.ok(an('curl -o /tmp/i.sh https://x.io/i.sh && bash /tmp/i.sh').downloadExec);
+  assert.ok(an('wget https://x.io/a.sh -O a.sh; chmod +x a.sh; ./a.sh').downloadExec);
+  assert.equal(an('curl -o out.json https://x.io/a && jq . out.json').downloadExec, false);
+  assert.ok(an('source <(kubectl completion bash)').reasons.includes('stdin-to-shell'));
+});

@@ -97,6 +97,18 @@ class Walker {
       seen.add(k);
       return true;
     });
+    // curl -o x.sh …; bash x.sh — a downloaded file executed in the same line is a download exec.
+    if (this.f.commands.some((c) => DOWNLOADERS.has(c.name))) {
+      const fetched = new Set([
+        ...this.f.paths.filter((p) => p.by === 'redirect' && p.access === 'write').map((p) => p.raw),
+        ...this.f.commands.filter((c) => DOWNLOADERS.has(c.name)).flatMap((c) => c.argv.slice(1).map((a) => a.replace(/^-[A-Za-z]|^--[\w-]+=/, ''))),
+      ].map((p) => p.replace(/^\.\//, '')));
+      const run = [...this.f.paths.filter((p) => p.access === 'exec').map((p) => p.raw), ...this.f.commands.filter((c) => c.program.includes('/')).map((c) => c.program)];
+      if (run.some((r) => fetched.has(r.replace(/^\.\//, '')))) {
+        this.f.downloadExec = true;
+        this.f.pipeToShell = true;
+      }
+    }
     // Order-independent facts: the same line gives the same facts whichever parser read it.
     this.f.paths.sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : a.access < b.access ? -1 : a.access > b.access ? 1 : 0));
     this.f.reasons = [...this.reasons];
@@ -124,6 +136,13 @@ class Walker {
     } finally {
       this.source = outer;
     }
+  }
+
+  /** Commands run inside process substitutions so far (their output may be read as a script). */
+  private readonly procSubs: ShellCommand[] = [];
+
+  private procStdin(): Stdin {
+    return { download: this.procSubs.some((c) => DOWNLOADERS.has(c.name)), decoded: this.procSubs.some((c) => isDecoder(c.name, c.argv)) };
   }
 
   /** Text of the script being walked (tree indices point into it). */
@@ -269,6 +288,8 @@ class Walker {
     this.f.substitution = true;
     const cmds: ShellCommand[] = [];
     for (const c of n.namedChildren) if (c) cmds.push(...this.walk(c, [...via, n.type === 'process_substitution' ? '<()' : '$()'], depth, nd + 1, false));
+    // bash <(curl …): a process substitution read as a script is code from its commands' output.
+    if (n.type === 'process_substitution') this.procSubs.push(...cmds);
     // $(echo rm) and $(printf rm): the output is known.
     if (cmds.length === 1) {
       const c = cmds[0]!;
@@ -641,7 +662,8 @@ class Walker {
       return undefined;
     }
     if ((name === 'source' || name === '.') && argv[1]) {
-      this.path(argv[1], 'exec', name);
+      if (argv[1].startsWith('/dev/fd/')) this.pipedCode(this.procStdin(), cmd, via, depth);
+      else this.path(argv[1], 'exec', name);
       return undefined;
     }
     if (name === 'alias') {
@@ -700,6 +722,10 @@ class Walker {
     if (script !== undefined) {
       if (scriptDynamic) this.reason('dynamic-shell-script');
       this.script(script, [...via, `${cmd.name} -c`], depth + 1);
+      return;
+    }
+    if (file !== undefined && file.startsWith('/dev/fd/')) {
+      this.pipedCode(this.procStdin(), cmd, via, depth);
       return;
     }
     if (file !== undefined) {

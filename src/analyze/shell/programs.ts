@@ -96,7 +96,7 @@ export const WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map<string, Wrappe
   ['cpulimit', { opts: ['-l', '--limit', '-p', '--pid', '-e', '--exe'] }],
   ['systemd-run', { opts: ['-u', '--unit', '-p', '--property', '--uid', '--gid', '--setenv', '-E', '--working-directory'], shellFlags: ['S', '-shell'] }],
   ['sg', { opts: [], fixed: 1, scriptOpts: ['-c'] }],
-  ['screen', { opts: ['-S', '-c', '-e', '-h', '-p', '-T', '-t', '-X', '-L', '-Logfile', '-s'] }],
+  ['screen', { opts: ['-S', '-c', '-e', '-h', '-p', '-T', '-t', '-X', '-Logfile', '-s'] }],
   ['tmux', { opts: ['-L', '-S', '-f', '-c', '-T'] }],
 ]);
 
