@@ -125,14 +125,14 @@ export default async function (opts: BenchOptions): Promise<BenchSection[]> {
   if (global.gc) global.gc();
   const heapPer = (process.memoryUsage().heapUsed - before) / k;
   const memory: BenchSection = {
-    name: 'session memory (default bounds: 256 history entries, 4096 values per session)',
+    name: `session memory (default bounds: ${DEFAULT_LIMITS.maxHistory} history entries, ${DEFAULT_LIMITS.maxValues} identifiers + ${DEFAULT_LIMITS.maxValues} words per session)`,
     rows: [
       { measure: 'approx bytes per full session (computed)', value: Math.round(approx) },
       { measure: `heap bytes per full session (measured over ${k}${global.gc ? ', after gc' : ', no --expose-gc: noisy'})`, value: Math.round(heapPer) },
       { measure: 'persisted JSON bytes per full session', value: JSON.stringify(one.toJSON()).length },
       { measure: 'persisted JSON bytes per agent (history 1024 + profile)', value: agentBytes },
     ],
-    notes: ['Memory is bounded by maxSessions x per-session bytes (default 10,000 x the value above); lower maxValues/maxHistory to shrink it.'],
+    notes: [`Memory is bounded by maxSessions x per-session bytes (default ${DEFAULT_LIMITS.maxSessions} x the value above, every session full); lower maxValues/maxHistory to shrink it.`],
   };
   return [
     {

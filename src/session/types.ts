@@ -41,11 +41,13 @@ export interface SessionLimits {
 }
 
 export const DEFAULT_LIMITS: SessionLimits = {
-  maxSessions: 10_000,
+  // Worst case (every session full) is about maxSessions x 0.75 MB in memory
+  // (measured by bench/session.bench.ts); typical sessions are far smaller.
+  maxSessions: 1_000,
   maxAgents: 1_000,
   maxHistory: 256,
   maxAgentHistory: 1_024,
-  maxValues: 4_096,
+  maxValues: 2_048,
   maxValueLength: 256,
   maxIngestBytes: 256 * 1024,
   maxArgString: 256,
