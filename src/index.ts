@@ -16,3 +16,4 @@ export { guardTools, guardTool } from './adapters/ai-sdk.ts';
 export { guardAgentTools, guardAgentTool } from './adapters/openai-agents.ts';
 export { guardLangChainTools, guardLangChainTool } from './adapters/langchain.ts';
 export { guardRunnableTools, guardRunnableTool } from './adapters/anthropic.ts';
+export { McpGuard, StdioProxy, StdioUpstream, startGateway, createGatewayHandler, createMcpHttpHandler, FilePinStore, MemoryPinStore, toAction as mcpToAction, contractHash, contractDiff, findPoisoning, type McpEvent, type GatewayOptions, type UpstreamConfig } from './adapters/mcp/index.ts';
