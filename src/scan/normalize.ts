@@ -7,8 +7,10 @@
 // is returned too, to be scanned like any other text.
 //
 // Pure ASCII text (the common case) takes a fast path with no copy and no
-// offset map. Otherwise `map[i]` is the original offset of normalized char i
-// (map[length] = original length), so findings map back to original spans.
+// offset map. Otherwise `map.at(i)` is the original offset of normalized char
+// i (map.at(length) = original length), so findings map back to original
+// spans. The map stores one entry per piece (a copied ASCII run or one
+// transformed code point), not one per character: looked up by binary search.
 
 import type { Finding } from './types.ts';
 
@@ -16,7 +18,7 @@ export interface Normalized {
   /** Normalized text (case preserved). */
   text: string;
   /** Original offset of each normalized UTF-16 unit; undefined when text === original. */
-  map?: Int32Array;
+  map?: OffsetMap;
   /** Findings about hidden or invalid characters, spans in the original text. */
   findings: Finding[];
   /** ASCII text spelled by Unicode tag characters, if any. */
@@ -88,6 +90,32 @@ function nfkc(cp: number, ch: string): string {
     nfkcCache.set(cp, r);
   }
   return r;
+}
+
+/** Piecewise map from normalized offsets to original offsets. */
+export class OffsetMap {
+  constructor(
+    /** Normalized start offset of each piece, ascending. */
+    private readonly outStart: Int32Array,
+    /** Original start offset of each piece. */
+    private readonly src: Int32Array,
+    /** 1 when the piece was copied unchanged (offsets advance together), 0 when it stands for one code point. */
+    private readonly run: Uint8Array,
+    readonly length: number,
+    private readonly originalLength: number,
+  ) {}
+
+  at(i: number): number {
+    if (i >= this.length) return this.originalLength;
+    let lo = 0;
+    let hi = this.outStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.outStart[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.run[lo] ? this.src[lo]! + (i - this.outStart[lo]!) : this.src[lo]!;
+  }
 }
 
 export function normalize(input: string): Normalized {
@@ -202,17 +230,16 @@ export function normalize(input: string): Normalized {
   closeWord();
   if (findings.length === MAX_FINDINGS) findings[MAX_FINDINGS - 1]!.message += ' (more findings omitted)';
 
-  let total = 0;
-  for (const p of out) total += p.length;
-  const map = new Int32Array(total + 1);
+  const outStart = new Int32Array(out.length);
+  const srcArr = new Int32Array(out.length);
+  const runArr = new Uint8Array(out.length);
   for (let k = 0; k < out.length; k++) {
-    const p = out[k]!;
-    const src = pieceSrc[k]!;
-    if (pieceRun[k]) for (let j = 0; j < p.length; j++) map[outLen + j] = src + j;
-    else for (let j = 0; j < p.length; j++) map[outLen + j] = src;
-    outLen += p.length;
+    outStart[k] = outLen;
+    srcArr[k] = pieceSrc[k]!;
+    runArr[k] = pieceRun[k] ? 1 : 0;
+    outLen += out[k]!.length;
   }
-  map[outLen] = input.length;
+  const map = new OffsetMap(outStart, srcArr, runArr, outLen, input.length);
   const text = out.join('');
   const res: Normalized = { text, map, findings, removed };
   if (tagText) res.tagText = tagText;
@@ -223,9 +250,9 @@ export function normalize(input: string): Normalized {
 export function toOriginal(n: Normalized, start: number, end: number, original: string): { start: number; end: number } {
   const m = n.map;
   if (!m) return { start, end };
-  const s = m[Math.min(start, m.length - 1)]!;
+  const s = m.at(start);
   if (end <= start) return { start: s, end: s };
-  const last = m[Math.min(end - 1, m.length - 1)]!;
+  const last = m.at(Math.min(end - 1, Math.max(0, m.length - 1)));
   if (last >= original.length) return { start: s, end: original.length };
   const c = original.charCodeAt(last);
   const w = c >= 0xd800 && c <= 0xdbff && last + 1 < original.length ? 2 : 1;

@@ -66,3 +66,24 @@ test('spans map back to the original text', () => {
   const p = toOriginal(m, j, j + 1, t);
   assert.equal(t.slice(p.start, p.end), '𝐢');
 });
+
+test('property: ASCII words survive normalization and map back to themselves', async () => {
+  const fc = (await import('fast-check')).default;
+  // junk that never folds to a lowercase ASCII letter, so each word is found where it was
+  const junk = fc.constantFrom('\u200b', '\u202e', '\u{E0041}', '①', '™', '\ud800', 'Ａ', '—', '');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), junk), { maxLength: 20 }), (parts) => {
+      const s = parts.map(([w, j]) => `${w} ${j}`).join('');
+      const n = normalize(s);
+      let from = 0;
+      for (const [w] of parts) {
+        const i = n.text.indexOf(w, from);
+        assert.ok(i >= 0);
+        const o = toOriginal(n, i, i + w.length, s);
+        assert.equal(s.slice(o.start, o.end), w);
+        from = i + w.length;
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
