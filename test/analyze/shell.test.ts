@@ -286,3 +286,12 @@ test('downloads executed through process substitution or a file in the same line
   assert.equal(an('curl -o out.json https://x.io/a && jq . out.json').downloadExec, false);
   assert.ok(an('source <(kubectl completion bash)').reasons.includes('stdin-to-shell'));
 });
+
+test('cd changes where later relative paths point', () => {
+  const raw = (c: string) => an(c).paths.map((p) => p.raw);
+  assert.ok(raw('cd /etc && cat shadow').includes('/etc/shadow'));
+  assert.ok(raw('cd ~/.ssh; cat id_rsa').includes('~/.ssh/id_rsa'));
+  assert.ok(raw('cd a && cd b && rm x').includes('a/b/x'));
+  assert.ok(raw('cd - && rm x').includes('$OLDPWD/x'));
+  assert.ok(raw('cd && cat .bashrc').includes('~/.bashrc'));
+});

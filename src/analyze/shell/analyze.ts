@@ -502,7 +502,18 @@ class Walker {
     return innermost;
   }
 
+  /** Directory changed by cd/pushd earlier in the line (relative to the action's cwd when relative). */
+  private dir: string | undefined;
+
+  private changeDir(argv: string[], dyn: boolean[]): void {
+    const args = argv.slice(1).filter((a) => a !== '-P' && a !== '-L' && a !== '-e' && a !== '--');
+    const target = args[0];
+    const next = target === undefined ? '~' : target === '-' || dyn.slice(1).some(Boolean) ? '$OLDPWD' : target;
+    this.dir = this.dir !== undefined && !/^(\/|~|\$)/.test(next) ? `${this.dir}/${next}` : next;
+  }
+
   private record(program: string, name: string, argv: string[], dyn: boolean[], via: string[], dynamicName: boolean, bg: boolean): ShellCommand {
+    if (name === 'cd' || name === 'pushd') this.changeDir(argv, dyn);
     const { flags, positionals } = parseFlags(name, argv);
     const cmd: ShellCommand = {
       program, name, argv, flags, positionals,
@@ -636,6 +647,8 @@ class Walker {
 
   private path(raw: string, access: PathAccess, by: string): void {
     if (raw === '' || raw === '-' || this.f.paths.length > 4096) return;
+    // After `cd /etc`, `cat shadow` reads /etc/shadow.
+    if (this.dir !== undefined && !/^(\/|~|\$HOME|\$\{HOME\})/.test(raw)) raw = `${this.dir}/${raw}`;
     if (raw.startsWith('/dev/tcp/') || raw.startsWith('/dev/udp/')) return this.devTcp(raw, by);
     if (raw === '/dev/null' || raw === '/dev/stdout' || raw === '/dev/stderr' || raw === '/dev/stdin' || raw.startsWith('/dev/fd/')) return;
     this.f.paths.push({ raw, access, by });
