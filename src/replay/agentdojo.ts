@@ -189,7 +189,7 @@ export function formatReport(r: ReplayReport): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
   const line = (x: string[]) => x.map((c, i) => c.padEnd(w[i]!)).join('  ');
   const out = [line(head), ...rows.map(line), ''];
-  out.push(`stopped attacks by mechanism: ${Object.entries(r.byMechanism).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}`);
+  out.push(`stopped attacks by rule family (rule id prefix; an 'injected' provenance needs a scan finding, compare --no-scan): ${Object.entries(r.byMechanism).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'}`);
   out.push(`successful attacks whose injection the response scan flagged: ${r.injectionFlagged}/${r.total.attackedSucceeded}`);
   const m = r.total;
   if (m.monitorStopped + m.monitorInterrupted > 0) out.push(`monitor-mode rules would also stop ${m.monitorStopped} more successful attacks and interrupt ${m.monitorInterrupted} more clean runs`);
