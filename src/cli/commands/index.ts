@@ -16,3 +16,5 @@ export const COMMANDS: Array<(program: Command) => void> = [registerCheck, regis
 import { registerReplay } from './replay.ts';
 import { registerProfile } from './profile.ts';
 COMMANDS.push(registerReplay, registerProfile);
+import { registerScan } from './scan.ts';
+COMMANDS.push(registerScan);
