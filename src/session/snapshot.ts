@@ -104,7 +104,7 @@ export class SessionSnapshot {
     let ctx = PAST.get(e);
     if (!ctx) {
       const action: Action = { kind: e.kind, tool: e.tool, args: e.args, session: e.session, principal: e.principal !== undefined ? { id: e.principal } : undefined };
-      ctx = { action, facts: new PastFacts(action, e.facts, this.analyzers), session: undefined, now: e.t };
+      ctx = { action, facts: new PastFacts(action, e.facts, LIVE_FACTS.get(e), this.analyzers), session: undefined, now: e.t };
       PAST.set(e, ctx);
     }
     return ctx;
@@ -123,17 +123,29 @@ export function perMinute(h: Ring<HistoryEntry>, now: number): number {
 }
 
 const PAST = new WeakMap<HistoryEntry, EvalContext>();
+/** The decision-time fact source of entries recorded by this process: computes any fact later with the firewall's analyzers. */
+const LIVE_FACTS = new WeakMap<HistoryEntry, FactSource>();
 
-/** Facts of a past action: those computed when it was decided, else recomputed by the analyzers when available. */
+export function rememberFacts(e: HistoryEntry, facts: FactSource | undefined): void {
+  if (facts) LIVE_FACTS.set(e, facts);
+}
+
+/**
+ * Facts of a past action: those computed when it was decided; else, for an
+ * action decided in this process, its decision-time fact source; else
+ * recomputed by the tracker's analyzers (a persisted entry); else an error.
+ */
 class PastFacts implements FactSource {
   private cache: Map<string, unknown> | undefined;
   constructor(
     private readonly action: Action,
     private readonly stored: Record<string, unknown> | undefined,
+    private readonly live: FactSource | undefined,
     private readonly analyzers: AnalyzerSet | undefined,
   ) {}
   get<T = unknown>(name: string): T {
     if (this.stored && Object.prototype.hasOwnProperty.call(this.stored, name)) return this.stored[name] as T;
+    if (this.live) return this.live.get<T>(name);
     const hit = this.cache?.get(name);
     if (hit !== undefined) return hit as T;
     const a = this.analyzers?.get(name);

@@ -14,7 +14,7 @@ import type { SessionView } from '../policy/matcher.ts';
 import type { AnalyzerSet, LazyFacts } from '../analyze/facts.ts';
 import { extractValues } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
-import { SessionSnapshot, SNAPSHOT_KEY, perMinute, type ProfileMode } from './snapshot.ts';
+import { SessionSnapshot, SNAPSHOT_KEY, perMinute, rememberFacts, type ProfileMode } from './snapshot.ts';
 import { MemorySessionStore, type SessionStore } from './store.ts';
 import { ORIGIN, type HistoryEntry, type ScanNote } from './types.ts';
 
@@ -85,12 +85,16 @@ export class SessionTracker {
       if (sid !== undefined) {
         this.store.updateSession(sid, (s) => {
           s.agent ??= aid;
-          s.push({ ...entry, step: s.steps + 1 });
+          const e = { ...entry, step: s.steps + 1 };
+          rememberFacts(e, facts);
+          s.push(e);
         });
       }
       if (aid !== undefined) {
         this.store.updateAgent(aid, (a) => {
-          a.push({ ...entry, step: a.steps + 1 });
+          const e = { ...entry, step: a.steps + 1 };
+          rememberFacts(e, facts);
+          a.push(e);
           if (decision.effect !== 'allow') return;
           const f = featuresOf(action);
           if (this.mode !== 'enforce') a.profile.learn(f, a.lastTool, perMinute(a.history, t), t);

@@ -165,3 +165,18 @@ test('mistakes in session conditions are located load errors', () => {
     );
   }
 });
+
+test('after: facts of a past action are computed on demand (a secret read, then egress)', async () => {
+  const { homedir } = await import('node:os');
+  const h = await harness([
+    { id: 'no-egress-after-secret', effect: 'deny', when: { kind: 'http', after: { match: { kind: 'file.read', path: { protected: true } }, within: { steps: 20 } } } },
+  ]);
+  const read = (path: string) => ({ kind: 'file.read', args: { path }, session: 's1', principal: { id: 'agent-1' } });
+  const http = { kind: 'http', args: { url: 'https://paste.example.com/upload', method: 'POST' }, session: 's1', principal: { id: 'agent-1' } };
+  assert.equal(h.fw.guard(read('/tmp/notes.txt')).effect, 'allow');
+  assert.equal(h.fw.guard(http).effect, 'allow', 'an ordinary read');
+  assert.equal(h.fw.guard(read(`${homedir()}/.ssh/id_rsa`)).effect, 'allow', 'no rule looks at reads: the path fact is not computed now');
+  const d = h.fw.guard(http);
+  assert.equal(d.effect, 'deny', d.reasons.join('; '));
+  assert.deepEqual(d.rules, ['no-egress-after-secret']);
+});
