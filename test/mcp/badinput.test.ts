@@ -86,6 +86,11 @@ test('upstream hang: timeout error, cancellation sent upstream, next call works'
   await assert.rejects(p.client.callTool({ name: 'sleep', arguments: {} }, undefined, { timeout: 20_000 }), (e: unknown) => e instanceof McpError && e.code === -32001 && /did not answer tools\/call within 1\.5s/.test(e.message));
   assert.ok(Date.now() - t0 < 10_000);
   assert.equal(text(await p.client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })), '2');
+  // A long call that reports progress is not cut at the timeout: progress restarts it.
+  let progress = 0;
+  const slow = await p.client.callTool({ name: 'slow', arguments: { steps: 6 } }, undefined, { timeout: 30_000, onprogress: () => void progress++ });
+  assert.equal(text(slow), 'done after 6 steps');
+  assert.equal(progress, 6);
 });
 
 test('upstream flood and oversized answer: the client gets the answer or a clear error', async (t) => {

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsCommand, proxied, tempDir, text, writePolicy } from './helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { CLI, ROOT, fsCommand, proxied, tempDir, text, writePolicy } from './helpers.ts';
 
 function fsPolicy(data: string): string {
   return `version: 1
@@ -62,6 +63,12 @@ test('stdio proxy: real filesystem server, allow, mapped write, deny with reason
   assert.equal(unmapped.isError, true);
   assert.ok(existsSync(join(data, 'hello.txt')) && !existsSync(join(data, 'moved.txt')));
   assert.match(p.stderr(), /filesystem\/move_file: deny/);
+
+  // Every decision is in the data dir's audit log.
+  await p.close();
+  const q = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'audit', 'query', '-d', join(dir, 'home'), '--json'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(q.status, 0, q.stderr);
+  for (const s of ['filesystem__read_text_file', 'filesystem__write_file', 'filesystem__move_file', 'fs-write-inside']) assert.ok(q.stdout.includes(s), `audit lacks ${s}`);
 });
 
 test('stdio proxy: a call to a tool it has not reviewed is listed first, then decided', async (t) => {

@@ -34,6 +34,8 @@ interface Pending {
   method: string;
   params: Record<string, unknown> | undefined;
   timer: NodeJS.Timeout;
+  /** The client's progress token: progress from the server restarts the timeout. */
+  token?: string;
   internal?: { resolve: (r: unknown) => void; reject: (e: Error) => void };
 }
 
@@ -46,6 +48,8 @@ export class StdioProxy {
   private readonly pending = new Map<number, Pending>();
   /** client id -> upstream id, for cancellation. */
   private readonly upstreamIdOf = new Map<string, number>();
+  /** progress token -> upstream id, so a long call that reports progress does not time out. */
+  private readonly progressOf = new Map<string, number>();
   /** tools/call requests being decided: client id -> cancelled? */
   private readonly deciding = new Map<string, { cancelled: boolean }>();
   private nextId = 1;
@@ -209,8 +213,11 @@ export class StdioProxy {
       return;
     }
     const id = this.nextId++;
-    this.pending.set(id, { clientId: req.id, method: req.method, params: req.params as Record<string, unknown> | undefined, timer: this.timer(id, req.method) });
+    const pt = (req.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta?.progressToken;
+    const token = pt === undefined ? undefined : key(pt);
+    this.pending.set(id, { clientId: req.id, method: req.method, params: req.params as Record<string, unknown> | undefined, timer: this.timer(id, req.method), ...(token ? { token } : {}) });
     this.upstreamIdOf.set(key(req.id), id);
+    if (token) this.progressOf.set(token, id);
     this.sendUp({ ...req, id });
   }
 
@@ -228,10 +235,19 @@ export class StdioProxy {
     }, ms);
   }
 
+  private touch(token: unknown): void {
+    const id = token === undefined ? undefined : this.progressOf.get(key(token));
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    p.timer = this.timer(id!, p.method);
+  }
+
   private settle(id: number, p: Pending): void {
     clearTimeout(p.timer);
     this.pending.delete(id);
     if (p.clientId !== undefined) this.upstreamIdOf.delete(key(p.clientId));
+    if (p.token) this.progressOf.delete(p.token);
   }
 
   private sendUp(m: JSONRPCMessage): void {
@@ -245,6 +261,7 @@ export class StdioProxy {
     if ('method' in m) {
       if (!('id' in m)) {
         if (m.method === 'notifications/tools/list_changed') this.g.markStale(this.o.server);
+        else if (m.method === 'notifications/progress') this.touch((m.params as { progressToken?: unknown } | undefined)?.progressToken);
         this.notify(m);
       } else this.toClient(m); // server -> client request
       return;

@@ -12,6 +12,7 @@ import { PolicyError } from '../../policy/errors.ts';
 import { ensureDataDir } from '../../store/datadir.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { ApprovalQueue, QueueApprover } from '../../approval/index.ts';
+import { AuditLog, auditDecisions } from '../../audit/index.ts';
 import { McpGuard, type McpEvent } from '../../adapters/mcp/guard.ts';
 import { FilePinStore } from '../../adapters/mcp/pins.ts';
 import { StdioProxy } from '../../adapters/mcp/stdio-proxy.ts';
@@ -31,6 +32,7 @@ interface Opts {
   session?: string;
   quiet?: boolean;
   approvals: boolean;
+  audit: boolean;
   gateway?: string;
   listen?: string;
   pins?: boolean;
@@ -48,6 +50,7 @@ export function registerMcp(program: Command): void {
     .option('--agent <id>', 'principal id of the agent behind the client')
     .option('--session <id>', 'session id for decisions and approvals')
     .option('--no-approvals', 'do not wait for human approval: every ask is denied')
+    .option('--no-audit', 'do not record decisions in the audit log of the data dir')
     .option('-q, --quiet', 'do not report contract changes, denials and flagged responses on stderr')
     .option('--gateway <config>', 'serve the upstreams of this YAML/JSON config as one Streamable HTTP endpoint')
     .option('--listen <host:port>', 'gateway address (default: from the config, else 127.0.0.1:8808)')
@@ -83,12 +86,14 @@ function reporter(quiet: boolean | undefined): (e: McpEvent) => void {
 async function setup(opts: Opts): Promise<{ fw: Firewall; guardOpts: ConstructorParameters<typeof McpGuard>[0]; close: () => void }> {
   const dataDir = ensureDataDir(opts.dataDir);
   let store: Store | undefined;
+  let audit: AuditLog | undefined;
   let approver: QueueApprover | undefined;
-  if (opts.approvals) {
-    store = openStore({ dataDir });
-    approver = new QueueApprover(new ApprovalQueue(store), { onError: (m) => log(`approvals: ${m}`) });
-  }
+  if (opts.approvals || opts.audit) store = openStore({ dataDir });
+  if (store && opts.audit) audit = new AuditLog(store, { durability: 'batch' });
+  if (store && opts.approvals) approver = new QueueApprover(new ApprovalQueue(store, { audit }), { onError: (m) => log(`approvals: ${m}`) });
   const fw = await createFirewall({ policy: opts.policy ?? defaultPolicyPath(), approver });
+  // Audit first: a failed durable write makes the decision a deny before anyone approves it.
+  if (audit) fw.onDecision(auditDecisions(audit));
   if (approver) fw.onDecision(approver.listener());
   const principal = opts.agent ? { id: opts.agent } : undefined;
   return {
@@ -96,6 +101,7 @@ async function setup(opts: Opts): Promise<{ fw: Firewall; guardOpts: Constructor
     guardOpts: { firewall: fw, pins: new FilePinStore(dataDir), approver, principal, session: opts.session, onEvent: reporter(opts.quiet) },
     close: () => {
       approver?.close();
+      audit?.close();
       store?.close();
     },
   };
