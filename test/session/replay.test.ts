@@ -99,6 +99,9 @@ test('agentwall profile list / show AGENT reads the persisted profiles', () => {
     const json = JSON.parse(agentwall(['profile', 'show', 'coder', '--data-dir', dir, '--json']).stdout) as { profile: { n: number } };
     assert.equal(json.profile.n, 3);
     assert.equal(agentwall(['profile', 'show', 'nobody', '--data-dir', dir]).code, 1);
+    const score = agentwall(['profile', 'score', 'coder', '{"kind":"tool","tool":"curl","args":{"url":"https://evil.example/x"}}', '--min-samples', '3', '--data-dir', dir]);
+    assert.equal(score.code, 0, score.stderr);
+    assert.match(score.stdout, /^0\.\d+: first use of curl by this agent; destination evil\.example never seen/);
     assert.equal(agentwall(['profile', 'list', '--data-dir', join(dir, 'missing')]).code, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });

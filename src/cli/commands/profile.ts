@@ -1,6 +1,7 @@
-// `agentwall profile list | show AGENT [--json]`: the behavioral profiles the
-// session store learned (tools, transitions, destinations, path prefixes,
-// argument shapes, busiest minute). Reads <data dir>/sessions.db.
+// `agentwall profile list | show AGENT | score AGENT ACTION_JSON [--json]`:
+// the behavioral profiles the session store learned (tools, transitions,
+// destinations, path prefixes, argument shapes, busiest minute), and how
+// anomalous one action would be for an agent. Reads <data dir>/sessions.db.
 // Exit codes: 0 done, 1 no such agent, 3 error.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 import { resolveDataDir } from '../../store/datadir.ts';
 import { SqliteSessionStore, SESSIONS_DB } from '../../session/sqlite.ts';
 import { EXIT, fail } from '../exit.ts';
+import { readAction } from '../io.ts';
+import { SessionTracker } from '../../session/tracker.ts';
 
 interface Opts {
   dataDir?: string;
@@ -81,6 +84,35 @@ export function registerProfile(program: Command): void {
           `argument shapes: ${top(p.shapes).join(', ') || '-'}`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
+      } catch (e) {
+        fail((e as Error).message);
+      } finally {
+        store.close();
+      }
+    });
+  cmd
+    .command('score')
+    .description('anomaly score of one action for an agent, with the reasons (ACTION_JSON as argument, "-" for stdin, @file)')
+    .argument('<agent>', 'principal id')
+    .argument('[action]', 'action JSON, "-" for stdin, @file')
+    .option('--min-samples <n>', 'samples a profile needs before it scores', '20')
+    .option('-d, --data-dir <dir>', 'data directory (default: $AGENTWALL_HOME or ./.agentwall)')
+    .option('--json', 'print JSON')
+    .action(async (agent: string, actionArg: string | undefined, opts: Opts & { minSamples: string }) => {
+      const min = Number(opts.minSamples);
+      if (!Number.isInteger(min) || min < 1) return fail(`--min-samples: expected a positive integer, got '${opts.minSamples}'`);
+      const store = open(opts);
+      if (!store) return;
+      try {
+        if (!store.getAgent(agent)) {
+          process.stderr.write(`agentwall: no profile for agent '${agent}'\n`);
+          process.exitCode = EXIT.failed;
+          return;
+        }
+        const action = await readAction(actionArg);
+        const a = new SessionTracker(store).anomaly({ ...action, principal: { ...action.principal, id: agent } }, min);
+        if (opts.json) process.stdout.write(`${JSON.stringify(a)}\n`);
+        else process.stdout.write(`${a.score.toFixed(3)}${a.learning ? ' (learning)' : ''}${a.reasons.length ? `: ${a.reasons.join('; ')}` : ''}\n`);
       } catch (e) {
         fail((e as Error).message);
       } finally {
