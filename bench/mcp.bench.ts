@@ -61,8 +61,9 @@ export default async function mcpBench(opts: BenchOptions): Promise<BenchSection
     const series: Record<string, number[]> = {};
     const runs: Array<[string, string[]]> = [
       ['direct (SDK client -> server)', fixture],
-      ['agentwall mcp, response scan off', [process.execPath, '--import', 'tsx', CLI, 'mcp', '-q', '--no-approvals', '-d', join(dir, 'h1'), '-p', write(dir, 'off.yaml', policy(false)), '--name', 'fixture', '--', ...fixture]],
-      ['agentwall mcp, response scan on', [process.execPath, '--import', 'tsx', CLI, 'mcp', '-q', '--no-approvals', '-d', join(dir, 'h2'), '-p', write(dir, 'on.yaml', policy(true)), '--name', 'fixture', '--', ...fixture]],
+      ['agentwall mcp, response scan off', [process.execPath, '--import', 'tsx', CLI, 'mcp', '-q', '--no-approvals', '--no-audit', '-d', join(dir, 'h1'), '-p', write(dir, 'off.yaml', policy(false)), '--name', 'fixture', '--', ...fixture]],
+      ['agentwall mcp, response scan on', [process.execPath, '--import', 'tsx', CLI, 'mcp', '-q', '--no-approvals', '--no-audit', '-d', join(dir, 'h2'), '-p', write(dir, 'on.yaml', policy(true)), '--name', 'fixture', '--', ...fixture]],
+      ['agentwall mcp, scan + audit log + approvals (defaults)', [process.execPath, '--import', 'tsx', CLI, 'mcp', '-q', '-d', join(dir, 'h3'), '-p', join(dir, 'on.yaml'), '--name', 'fixture', '--', ...fixture]],
     ];
     // Interleave rounds so background load on a shared machine hits every variant alike.
     const clients = await Promise.all(runs.map(([, cmd]) => stdioClient(cmd)));
