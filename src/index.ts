@@ -17,3 +17,4 @@ export { guardAgentTools, guardAgentTool } from './adapters/openai-agents.ts';
 export { guardLangChainTools, guardLangChainTool } from './adapters/langchain.ts';
 export { guardRunnableTools, guardRunnableTool } from './adapters/anthropic.ts';
 export { McpGuard, StdioProxy, StdioUpstream, startGateway, createGatewayHandler, createMcpHttpHandler, FilePinStore, MemoryPinStore, toAction as mcpToAction, contractHash, contractDiff, findPoisoning, type McpEvent, type GatewayOptions, type UpstreamConfig } from './adapters/mcp/index.ts';
+export { loadBuiltinAnalyzers } from './analyze/index.ts';
