@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Action } from '../action.ts';
 import type { Analyzer } from './facts.ts';
+import { LruCache } from './lru.ts';
 import type { ShellAnalyzer } from './shell/index.ts';
 import type { PathAccess } from './shell/programs.ts';
 
@@ -109,16 +110,16 @@ export const PROTECTED: Readonly<Record<string, readonly string[]>> = {
 
 export const PROTECTED_CATEGORIES = Object.keys(PROTECTED);
 
-interface CompiledProtected {
-  key: string;
-  sets: Array<{ category: string; mm: Minimatch[] }>;
-}
-let compiled: CompiledProtected | undefined;
+type ProtectedSets = Array<{ category: string; mm: Minimatch[] }>;
 
-function protectedMatchers(cwd: string, home: string): CompiledProtected['sets'] {
+/** Compiled protected sets per (cwd, home, AgentWall home); few distinct working directories in practice. */
+const compiledSets = new LruCache<string, ProtectedSets>(32);
+
+function protectedMatchers(cwd: string, home: string): { key: string; sets: ProtectedSets } {
   const awHome = process.env.AGENTWALL_HOME ? resolveRoot(process.env.AGENTWALL_HOME, cwd) : `${cwd}/.agentwall`;
   const key = `${cwd}\u0000${home}\u0000${awHome}`;
-  if (compiled?.key === key) return compiled.sets;
+  const hit = compiledSets.get(key);
+  if (hit) return { key, sets: hit };
   const expand = (g: string): string[] => {
     let p = g.replace('{cwd}', cwd).replace('{agentwall_home}', awHome);
     if (p.startsWith('~/') || p === '~') p = home + p.slice(1);
@@ -129,17 +130,25 @@ function protectedMatchers(cwd: string, home: string): CompiledProtected['sets']
     category,
     mm: globs.flatMap(expand).map((g) => new Minimatch(g, { dot: true, nocase: false, optimizationLevel: 2 })),
   }));
-  compiled = { key, sets };
-  return sets;
+  compiledSets.set(key, sets);
+  return { key, sets };
 }
+
+/** Category lookups are pure in (path, cwd, home): cached, bounded. */
+const categoryCache = new LruCache<string, string[]>(8192);
 
 /** Protected categories of an absolute path (checked on both its lexical and real form). */
 export function protectedCategories(paths: readonly string[], cwd: string, home = homeDir()): string[] {
+  const { key: setKey, sets } = protectedMatchers(cwd, home);
+  const key = `${setKey}\u0000${paths.join('\u0000')}`;
+  const hit = categoryCache.get(key);
+  if (hit) return [...hit];
   const out: string[] = [];
-  for (const { category, mm } of protectedMatchers(cwd, home)) {
+  for (const { category, mm } of sets) {
     if (mm.some((m) => paths.some((p) => m.match(p)))) out.push(category);
   }
-  return out;
+  if (key.length <= 8192) categoryCache.set(key, out);
+  return [...out];
 }
 
 /** Working directory of an action: args.cwd, context.cwd, or the process's. */
