@@ -36,6 +36,7 @@ export function walkFeatures(
   const mask = (1 << spec.bits) - 1;
   const c3 = spec.char.includes(3), c4 = spec.char.includes(4), c5 = spec.char.includes(5);
   const w1 = spec.word.includes(1), w2 = spec.word.includes(2);
+  const anyChar = c3 || c4 || c5;
   let h1 = 0x20, h2 = 0, h3 = 0, h4 = 0, seen = 1;
   let prevSpace = true;
   let word = 0, wordLen = 0, prevWord = 0, havePrev = false;
@@ -78,6 +79,7 @@ export function walkFeatures(
       word = 0;
       wordLen = 0;
     }
+    if (!anyChar) continue; // word-only models (the screening model) skip the character n-grams
     const n5 = Math.imul(h4, P) ^ c, n4 = Math.imul(h3, P) ^ c, n3 = Math.imul(h2, P) ^ c, n2 = Math.imul(h1, P) ^ c;
     h1 = c; h2 = n2; h3 = n3; h4 = n4;
     seen++;
