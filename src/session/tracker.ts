@@ -69,8 +69,9 @@ export class SessionTracker {
 
   view(action: Action): SessionView {
     const sid = typeof action.session === 'string' && action.session !== '' ? action.session : undefined;
-    if (sid !== undefined && this.failed.has(sid)) throw new Error(`session state of '${clip(sid)}' is incomplete (an earlier write failed)`);
+    if (sid !== undefined && this.failed.has(`s:${sid}`)) throw new Error(`session state of '${clip(sid)}' is incomplete (an earlier write failed)`);
     const aid = action.principal && typeof action.principal.id === 'string' ? action.principal.id : undefined;
+    if (aid !== undefined && this.failed.has(`a:${aid}`)) throw new Error(`state of agent '${clip(aid)}' is incomplete (an earlier write failed)`);
     const session = sid !== undefined ? this.store.getSession(sid) : undefined;
     const agent = aid !== undefined ? this.store.getAgent(aid) : undefined;
     return { [SNAPSHOT_KEY]: new SessionSnapshot(action, session, agent, this.now(), this.mode, this.opts.analyzers) };
@@ -81,16 +82,19 @@ export class SessionTracker {
     const sid = action.session || undefined;
     const aid = action.principal?.id;
     const entry = this.entryOf(action, decision, facts, t);
-    this.guarded(sid, () => {
-      if (sid !== undefined) {
+    let failure: unknown;
+    if (sid !== undefined) {
+      failure = this.guarded(`s:${sid}`, () =>
         this.store.updateSession(sid, (s) => {
           s.agent ??= aid;
           const e = { ...entry, step: s.steps + 1 };
           rememberFacts(e, facts);
           s.push(e);
-        });
-      }
-      if (aid !== undefined) {
+        }),
+      );
+    }
+    if (aid !== undefined) {
+      failure ??= this.guarded(`a:${aid}`, () =>
         this.store.updateAgent(aid, (a) => {
           const e = { ...entry, step: a.steps + 1 };
           rememberFacts(e, facts);
@@ -99,9 +103,10 @@ export class SessionTracker {
           const f = featuresOf(action);
           if (this.mode !== 'enforce') a.profile.learn(f, a.lastTool, perMinute(a.history, t), t);
           a.lastTool = f.tool;
-        });
-      }
-    });
+        }),
+      );
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** Records the values of a text that entered the session. */
@@ -111,7 +116,7 @@ export class SessionTracker {
     const body = truncated ? text.slice(0, limits.maxIngestBytes) : text;
     const values = extractValues(body, { words: true, max: limits.maxValues });
     const mask = o.origin === 'user' ? ORIGIN.user : o.origin === 'agent' ? ORIGIN.agent : ORIGIN.tool | (o.injected ? ORIGIN.injected : 0);
-    this.guarded(sessionId, () =>
+    const failure = this.guarded(`s:${sessionId}`, () =>
       this.store.updateSession(sessionId, (s) => {
         for (const v of values) s.note(v.value, mask, o.origin === 'tool' ? o.tool : undefined, v.kind === 'word');
         if (o.origin === 'user') s.addUserText(body);
@@ -124,6 +129,7 @@ export class SessionTracker {
         s.addScan({ step: s.steps + 1, t: this.now(), origin: o.origin, source: o.tool, findings: [...new Set(o.findings ?? [])].slice(0, 16), injected: o.injected === true });
       }),
     );
+    if (failure !== undefined) throw failure;
     return { values: values.length, truncated };
   }
 
@@ -143,16 +149,17 @@ export class SessionTracker {
     return v.anomaly(minSamples);
   }
 
-  private guarded(sid: string | undefined, write: () => void): void {
+  /** Runs a write; on failure marks the session (s:ID) or agent (a:ID) so its next views fail closed, and returns the error. */
+  private guarded(key: string, write: () => void): unknown {
     try {
       write();
-      if (sid !== undefined) this.failed.delete(sid);
+      this.failed.delete(key);
+      return undefined;
     } catch (e) {
-      if (sid !== undefined) {
-        if (this.failed.size >= MAX_FAILED) this.failed.clear();
-        this.failed.add(sid);
-      }
-      throw e;
+      // Bounded: beyond MAX_FAILED the oldest marks go (their stores are failing anyway).
+      if (this.failed.size >= MAX_FAILED) this.failed.delete(this.failed.values().next().value as string);
+      this.failed.add(key);
+      return e ?? new Error('session store write failed');
     }
   }
 

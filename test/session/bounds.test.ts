@@ -131,3 +131,22 @@ test('SQLite store: sessions beyond maxSessions are deleted, least recently upda
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a failed write marks the session and the agent: their decisions deny until a write succeeds', async () => {
+  const store = new MemorySessionStore();
+  let broken = true;
+  const flaky = Object.create(store) as MemorySessionStore;
+  flaky.updateSession = (id, change) => {
+    if (broken) throw new Error('disk full');
+    store.updateSession(id, change);
+  };
+  const h = await harness([{ id: 'r', effect: 'deny', when: { tool: 'x', rate: { max: 100, per: '1m', key: ['session'] } } }], { store: flaky });
+  assert.equal(h.fw.guard(h.act('x')).effect, 'allow', 'decided before the failed write');
+  const d = h.fw.guard(h.act('x'));
+  assert.equal(d.effect, 'deny');
+  assert.match(d.reasons.join(' '), /incomplete/);
+  assert.throws(() => h.tracker.ingest('s1', 'text', { origin: 'user' }), /disk full/);
+  broken = false;
+  h.tracker.ingest('s1', 'text', { origin: 'user' }); // a successful write clears the mark
+  assert.equal(h.fw.guard(h.act('x')).effect, 'allow');
+});
