@@ -113,7 +113,7 @@ export const RULES: HeuristicRule[] = [
       'original instructions', 'your prompt', 'hidden prompt', 'secret prompt', 'your rules', 'your guidelines', 'your directives', 'your configuration',
       'text above', 'words above', 'everything above', 'above text', 'instructions above', 'your system', 'developer message', 'pre-prompt', 'preprompt',
       'you were given', 'you were told', 'your programming', 'prompt text', 'prompt texts', 'your context window', 'hidden instructions', 'secret instructions',
-      'your training data', 'verbatim', 'the password', 'your password', 'secret key', 'api key', 'anweisungen', 'prompt'],
+      'your training data', 'verbatim', 'your password', 'your secret', 'your api key', 'anweisungen', 'your prompt', 'the prompt above', 'prompt text'],
     message: 'tries to extract the system prompt or hidden instructions',
   },
   {
@@ -311,13 +311,28 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
   return hits;
 }
 
-/** Noisy-or of the strongest hit of each rule. */
-export function heuristicScore(hits: HeuristicHit[]): number {
-  const best = new Map<string, number>();
-  for (const h of hits) best.set(h.rule.id, Math.max(best.get(h.rule.id) ?? 0, h.rule.weight));
-  let p = 1;
-  for (const w of best.values()) p *= 1 - w;
-  return 1 - p;
+/**
+ * Noisy-or of the distinct rules hit close together (within `span`
+ * characters), maximized over the text. Local, so that a long benign document
+ * with scattered weak signals does not add up to a high score.
+ */
+export function heuristicScore(hits: HeuristicHit[], span = 1024): number {
+  if (hits.length === 0) return 0;
+  const sorted = [...hits].sort((a, b) => a.start - b.start);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sorted.length; hi++) {
+    while (sorted[hi]!.start - sorted[lo]!.start > span) lo++;
+    const w = new Map<string, number>();
+    for (let k = lo; k <= hi; k++) {
+      const h = sorted[k]!;
+      w.set(h.rule.id, Math.max(w.get(h.rule.id) ?? 0, h.rule.weight));
+    }
+    let p = 1;
+    for (const x of w.values()) p *= 1 - x;
+    best = Math.max(best, 1 - p);
+  }
+  return best;
 }
 
 /**
