@@ -24,18 +24,12 @@ export function scannerOf(firewall: Firewall | object): ScanFn | undefined {
 }
 
 /**
- * One line for the model about what the scanners found, naming detector rules
- * and types only: finding messages never carry matched secret values, but the
- * rule ids are enough for the model and keep this safe to show and log.
+ * One line for the model about what the scanners found: finding types only
+ * (never the matched text, so a secret in an output is not repeated).
  */
 export function describeFindings(outcome: ScanOutcome, source?: string): string {
-  const types = new Map<string, Set<string>>();
-  for (const f of outcome.findings) {
-    const set = types.get(f.type) ?? new Set<string>();
-    if (f.rule) set.add(f.rule);
-    types.set(f.type, set);
-  }
-  const parts = [...types].map(([t, rules]) => (rules.size ? `${t} (${[...rules].slice(0, 5).join(', ')})` : t));
+  // Finding types only: they are stable across scanner versions, and enough for the model.
+  const parts = [...new Set(outcome.findings.map((f) => f.type))];
   if (outcome.errors?.length) parts.push(`scan errors: ${outcome.errors.slice(0, 3).join('; ')}`);
   const where = source ? `the output of ${source}` : 'the prompt';
   return `scan of ${where} found ${parts.join('; ') || 'nothing specific'} (verdict ${outcome.verdict})`;

@@ -76,15 +76,30 @@ export function cleanup(dataDir: string): void {
   if (existsSync(run)) {
     for (const f of readdirSync(run)) {
       if (!f.endsWith('.pid')) continue;
-      const pid = Number(readFileSync(join(run, f), 'utf8').trim());
+      let pid: number;
+      try {
+        pid = Number(readFileSync(join(run, f), 'utf8').trim());
+      } catch {
+        continue; // that daemon already exited and removed its pid file
+      }
       try {
         process.kill(pid, 'SIGTERM');
       } catch {
         /* already gone */
       }
+      // Wait for it to exit so it does not write into the directory being removed.
+      const until = Date.now() + 3_000;
+      while (Date.now() < until) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      }
     }
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
 export function parseOut(stdout: string): unknown {

@@ -13,6 +13,9 @@ import { protocolFor } from './index.ts';
 import { isRecord } from './map.ts';
 import type { HookReply, RenderOptions } from './protocol.ts';
 import { openSessionProvider } from './session.ts';
+import { hookDataDirLight as hookDataDir } from './paths.ts';
+import { AuditLog, attachAudit } from '../../audit/index.ts';
+import { openStore } from '../../store/index.ts';
 
 export interface HookEngineOptions {
   /** Policy files or directories (composed into one bundle). */
@@ -21,6 +24,8 @@ export interface HookEngineOptions {
   dataDir?: string;
   /** Keep session state in this process only (tests, or when no data directory is wanted). */
   memorySession?: boolean;
+  /** Record every decision in the audit log of the data directory (default true). */
+  audit?: boolean;
 }
 
 export interface HookEngine {
@@ -34,6 +39,19 @@ export async function createHookEngine(opts: HookEngineOptions): Promise<HookEng
   const policy = opts.policy.map((p) => resolve(p));
   const session = await openSessionProvider({ dataDir: opts.dataDir, memory: opts.memorySession });
   const firewall: Firewall = await createFirewall({ policy, session });
+  // Every hook decision lands in the tamper-evident audit log (`agentwall audit --data-dir D`);
+  // a write that fails makes the decision deny (the listener contract), never looser.
+  let closeAudit = () => {};
+  if (opts.audit !== false && !opts.memorySession) {
+    const store = openStore({ dataDir: hookDataDir(opts.dataDir) });
+    const log = new AuditLog(store, { durability: 'sync' });
+    const detach = attachAudit(firewall, log, { by: 'hook' });
+    closeAudit = () => {
+      detach();
+      log.close();
+      store.close();
+    };
+  }
   // Without scanners, a tool output or prompt is still recorded in the session
   // (untrusted or user text), so taint and provenance rules keep working.
   const scan =
@@ -72,6 +90,7 @@ export async function createHookEngine(opts: HookEngineOptions): Promise<HookEng
       stamp = now;
     },
     close() {
+      closeAudit();
       session.close();
     },
   };
