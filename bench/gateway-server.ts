@@ -2,7 +2,7 @@
 // port) over a temporary data directory with the given policy. Prints one JSON
 // line { url, token } (an agent key with a rate limit above the benchmark's)
 // and answers IPC messages: 'rss' -> { rss, heapUsed } (after a GC when
-// --expose-gc), 'stop' -> closes and exits.
+// --expose-gc), 'cpu' -> { cpuUs } (process CPU time so far), 'stop' -> closes and exits.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,9 @@ process.on('message', async (m) => {
     if (g) g();
     const mem = process.memoryUsage();
     process.send?.({ rss: mem.rss, rssBeforeGc: before, heapUsed: mem.heapUsed, audit: s.gateway.log.pending, sessions: s.gateway.ext.session?.stats() });
+  } else if (m === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ cpuUs: u.user + u.system });
   } else if (m === 'stop') {
     await s.close();
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // session) authentication with roles and per-key rate limits, then the routes.
 // Nothing here decides anything: routes call the Gateway, which calls the firewall.
 
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Gateway } from './gateway.ts';
 import { allowed, type Caller, type Permission } from './auth.ts';
 import { HttpError, errorBody, toErrorResponse } from './errors.ts';
@@ -61,40 +61,35 @@ export async function buildApp(gw: Gateway, opts: AppOptions = {}): Promise<Fast
 
   app.setErrorHandler((err, req, reply) => {
     const r = toErrorResponse(err);
-    if (r.status >= 500 && !(err instanceof HttpError)) process.stderr.write(`agentwall: gateway: ${req.method} ${req.routeOptions.url ?? req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
+    if (r.status >= 500 && !(err instanceof HttpError)) process.stderr.write(`agentwall: gateway: ${req.method} ${req.url.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}\n`);
     if (r.headers) void reply.headers(r.headers);
     void reply.code(r.status).type('application/json').send(r.body);
   });
-  app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`));
-  });
-
-  app.addHook('onRequest', async (req, reply) => {
-    const perm = req.routeOptions.config?.perm;
+  // Auth and metrics are attached per route when it is registered, so the
+  // hot path reads its permission and label from a closure instead of
+  // building request.routeOptions (an object per access) on every request.
+  app.addHook('onRoute', (route) => {
+    const perm = route.config?.perm;
+    const label = route.url;
+    const onResponse = (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      gw.metrics.request(label, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    route.onResponse = [onResponse, ...toArray(route.onResponse)] as typeof route.onResponse;
     if (perm === undefined || perm === 'public') return;
-    const caller = authenticate(gw, sessions, req);
-    if (!caller) {
-      gw.metrics.authFailures++;
-      throw new HttpError(401, 'unauthorized', 'missing or invalid API key: send Authorization: Bearer aw_...', undefined, { 'www-authenticate': 'Bearer realm="agentwall"' });
-    }
-    if (!allowed(caller.role, perm)) {
-      throw new HttpError(403, 'forbidden', `a key with role '${caller.role}' may not do this (needs ${rolesFor(perm)})`);
-    }
-    if (req.viaCookie && req.method !== 'GET' && req.method !== 'HEAD') {
-      const s = sessions.get(readCookie(req.headers.cookie, COOKIE));
-      if (!s || !DashboardSessions.csrfOk(s, req.headers['x-csrf-token'])) throw new HttpError(403, 'csrf', 'missing or wrong CSRF token (reload the dashboard page)');
-    }
-    const wait = gw.limiter.take(caller.keyId, caller.rate, caller.burst);
-    if (wait > 0) {
-      gw.metrics.rateLimited++;
-      throw new HttpError(429, 'rate_limited', `rate limit of key ${caller.keyId} exceeded (${caller.rate}/s, burst ${caller.burst}); retry after ${wait}s`, undefined, { 'retry-after': String(wait) });
-    }
-    req.caller = caller;
-    void reply;
+    const onRequest = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+      try {
+        check(gw, sessions, req, perm);
+        done();
+      } catch (e) {
+        done(e as Error);
+      }
+    };
+    route.onRequest = [onRequest, ...toArray(route.onRequest)] as typeof route.onRequest;
   });
-
-  app.addHook('onResponse', async (req, reply) => {
-    gw.metrics.request(req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  app.setNotFoundHandler((req, reply) => {
+    gw.metrics.request('unmatched', 404, 0);
+    void reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`));
   });
 
   registerHealth(app, gw);
@@ -109,6 +104,32 @@ export async function buildApp(gw: Gateway, opts: AppOptions = {}): Promise<Fast
   await registerMcp(app, gw);
   registerDashboard(app, gw, sessions);
   return app;
+}
+
+/** Authenticates, authorizes, checks CSRF for cookie sessions and takes a rate-limit token; throws HttpError. */
+function check(gw: Gateway, sessions: DashboardSessions, req: FastifyRequest, perm: Permission): void {
+  const caller = authenticate(gw, sessions, req);
+  if (!caller) {
+    gw.metrics.authFailures++;
+    throw new HttpError(401, 'unauthorized', 'missing or invalid API key: send Authorization: Bearer aw_...', undefined, { 'www-authenticate': 'Bearer realm="agentwall"' });
+  }
+  if (!allowed(caller.role, perm)) {
+    throw new HttpError(403, 'forbidden', `a key with role '${caller.role}' may not do this (needs ${rolesFor(perm)})`);
+  }
+  if (req.viaCookie && req.method !== 'GET' && req.method !== 'HEAD') {
+    const s = sessions.get(readCookie(req.headers.cookie, COOKIE));
+    if (!s || !DashboardSessions.csrfOk(s, req.headers['x-csrf-token'])) throw new HttpError(403, 'csrf', 'missing or wrong CSRF token (reload the dashboard page)');
+  }
+  const wait = gw.limiter.take(caller.keyId, caller.rate, caller.burst);
+  if (wait > 0) {
+    gw.metrics.rateLimited++;
+    throw new HttpError(429, 'rate_limited', `rate limit of key ${caller.keyId} exceeded (${caller.rate}/s, burst ${caller.burst}); retry after ${wait}s`, undefined, { 'retry-after': String(wait) });
+  }
+  req.caller = caller;
+}
+
+function toArray<T>(v: T | T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 function authenticate(gw: Gateway, sessions: DashboardSessions, req: FastifyRequest): Caller | undefined {
