@@ -54,7 +54,7 @@ export default async function hooks(opts: BenchOptions): Promise<BenchSection[]>
   const nSlow = opts.quick ? 4 : 12;
   const rows: BenchRow[] = [];
   const bad: string[] = [];
-  const check = (r: { code: number | null }, what: string) => {
+  const check = (r: { ms: number; code: number | null }, what: string) => {
     if (r.code !== 0) bad.push(`${what}: exit ${r.code}`);
     return r.ms;
   };
