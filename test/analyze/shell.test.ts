@@ -295,3 +295,10 @@ test('cd changes where later relative paths point', () => {
   assert.ok(raw('cd - && rm x').includes('$OLDPWD/x'));
   assert.ok(raw('cd && cat .bashrc').includes('~/.bashrc'));
 });
+
+test('printf and echo -e output is decoded for best guesses', () => {
+  assert.ok(an("$(printf '\\x72\\x6d') -rf /").commands.some((c) => c.name === 'rm' && c.dynamicName));
+  assert.ok(an("$(echo -e '\\x72m') -rf /").commands.some((c) => c.name === 'rm'));
+  assert.ok(an("$(printf '%s%s' r m) -rf /").commands.some((c) => c.name === 'rm'));
+  assert.ok(an("printf 'rm -rf /' | sh").commands.some((c) => c.name === 'rm' && c.via.includes('| sh')));
+});

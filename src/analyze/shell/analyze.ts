@@ -10,6 +10,7 @@ import type { BashParser } from './parser.ts';
 import { parseSimple, type SyntaxNode as Node } from './simple.ts';
 import type { ShellCommand, ShellFacts, UnresolvedReason } from './types.ts';
 import { braceExpand, evalWord, type Word, type WordEnv } from './words.ts';
+import { decodeAnsiC } from './ansi-c.ts';
 import {
   COPIERS, DELETERS, DOWNLOADERS, FLAG_NAMES, GENERIC_FLAG_NAMES, HOST_POSITIONAL, INTERPRETERS, NETWORK, POSITIONAL_CODE,
   READERS, SHELLS, SHELL_STARTERS, VALUE_OPTS, WRAPPERS, WRITERS, isDecoder, readsCodeFromStdin, type PathAccess,
@@ -293,7 +294,7 @@ class Walker {
     // $(echo rm) and $(printf rm): the output is known.
     if (cmds.length === 1) {
       const c = cmds[0]!;
-      if ((c.name === 'echo' || c.name === 'printf') && !c.dynamicArgs) return c.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ');
+      if ((c.name === 'echo' || c.name === 'printf') && !c.dynamicArgs) return printed(c);
     }
     return undefined;
   }
@@ -410,7 +411,7 @@ class Walker {
       if (stdin?.text !== undefined && target && !readsCodeFromStdin(target.name)) this.fedText(stdin.text, target);
       // What this stage would print, when it is a static echo/printf.
       const only = cmds.length === 1 ? cmds[0]! : undefined;
-      upText = only && (only.name === 'echo' || only.name === 'printf') ? only.argv.slice(1).filter((a) => !/^-[neE]+$/.test(a)).join(' ') : undefined;
+      upText = only && (only.name === 'echo' || only.name === 'printf') ? printed(only) : undefined;
       upDynamic = only ? only.dynamicArgs || isDecoder(only.name, only.argv) : true;
       upstream = [...upstream, ...cmds];
     }
@@ -943,6 +944,24 @@ class Walker {
     }
     return { argv: inner, dyn: innerDyn, via: cmd.name };
   }
+}
+
+/** What a static echo or printf prints (escapes decoded for printf and echo -e; %s filled with the arguments). */
+function printed(c: ShellCommand): string {
+  const args = c.argv.slice(1);
+  if (c.name === 'printf') {
+    const [fmt = '', ...rest] = args[0] === '--' ? args.slice(1) : args;
+    let k = 0;
+    return decodeAnsiC(fmt).replace(/%[-#0 +]*\d*(?:\.\d+)?([sdbc%])/g, (m, t: string) => (t === '%' ? '%' : t === 'b' ? decodeAnsiC(rest[k++] ?? '') : (rest[k++] ?? '')));
+  }
+  let i = 0;
+  let escapes = false;
+  while (i < args.length && /^-[neE]+$/.test(args[i]!)) {
+    if (args[i]!.includes('e')) escapes = true;
+    i++;
+  }
+  const text = args.slice(i).join(' ');
+  return escapes ? decodeAnsiC(text) : text;
 }
 
 const PATTERN_FIRST: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'ag', 'ack', 'sed', 'gsed', 'jq', 'yq', 'awk', 'gawk', 'mawk', 'nawk', 'look']);
