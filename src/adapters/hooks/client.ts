@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPolicyPath } from '../../cli/paths.ts';
 import { AGENT_NAMES, protocolFor } from './index.ts';
@@ -136,8 +136,30 @@ export function socketPath(policy: string[], dataDir: string): string {
   return join(tmpdir(), `agentwall-${process.getuid?.() ?? 'u'}`, `hookd-${key}.sock`);
 }
 
+/**
+ * The daemon's answers are trusted, so its socket directory must be ours and
+ * closed to others: a directory someone else created (say in a shared /tmp)
+ * could hold a socket that answers "allow" to everything.
+ */
+function privateDir(dir: string): boolean {
+  try {
+    const st = statSync(dir);
+    const uid = process.getuid?.();
+    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+}
+
 async function viaDaemon(req: DaemonRequest, policy: string[], dataDir: string, deadline: number): Promise<HookReply | undefined> {
   const sock = socketPath(policy, dataDir);
+  const dir = dirname(sock);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    return undefined;
+  }
+  if (!privateDir(dir)) return undefined;
   const first = await ask(sock, req, deadline).catch((e: NodeJS.ErrnoException) => e);
   if (!(first instanceof Error)) return first;
   if (first.code !== 'ENOENT' && first.code !== 'ECONNREFUSED') return undefined;
@@ -186,8 +208,6 @@ function ask(sock: string, req: DaemonRequest, deadline: number): Promise<HookRe
 }
 
 function startDaemon(sock: string, policy: string[], dataDir: string): void {
-  const dir = join(sock, '..');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   // One starter at a time: a lock file younger than 10 s means a daemon is on its way.
   const lock = `${sock}.lock`;
   try {
