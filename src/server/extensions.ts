@@ -1,13 +1,11 @@
-// Optional parts the gateway uses when they are present in this build: the
-// session layer (per-session state and per-agent behavioral profiles) and the
-// MCP gateway's Streamable HTTP handler. They are loaded by computed
+// The optional session layer (per-session state and per-agent behavioral
+// profiles), used when it is present in this build. It is loaded by computed
 // specifier and used through the narrow shapes below, so the gateway builds
-// and runs (with those endpoints answering 501) without them.
+// and runs (with the profile endpoints answering 501) without it.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SessionProvider, Firewall } from '../firewall.ts';
+import type { SessionProvider } from '../firewall.ts';
 import type { Action } from '../action.ts';
 
 export interface AgentProfileView {
@@ -28,12 +26,8 @@ export interface SessionExtension {
   stats(): Record<string, number>;
 }
 
-export type McpHandler = (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void> | void;
-
 export interface Extensions {
   session?: SessionExtension;
-  /** Builds the MCP handler once the firewall exists. */
-  mcp?: (fw: Firewall) => Promise<McpHandler | undefined>;
   close?: () => Promise<void> | void;
 }
 
@@ -127,11 +121,6 @@ export async function loadExtensions(): Promise<Extensions> {
       },
     };
     out.close = () => store.close();
-  }
-  const mcp = await tryImport('../adapters/mcp/http');
-  const factory = mcp && (mcp.createMcpHttpHandler ?? mcp.mcpHttpHandler);
-  if (typeof factory === 'function') {
-    out.mcp = async (fw) => (await (factory as (fw: Firewall) => Promise<McpHandler> | McpHandler)(fw)) ?? undefined;
   }
   return out;
 }

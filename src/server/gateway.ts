@@ -24,6 +24,7 @@ import { Metrics } from './metrics.ts';
 import { Feed } from './feed.ts';
 import { loadExtensions, type Extensions } from './extensions.ts';
 import { ApprovalWaits } from './waits.ts';
+import { mountMcp, type McpMount } from './mcp.ts';
 
 export interface GatewayOptions {
   /** Policy files or directories (reload re-reads them), or inline YAML text. */
@@ -38,8 +39,10 @@ export interface GatewayOptions {
   maxSseClients?: number;
   /** Re-read the key file when it changes (default true). */
   watchKeys?: boolean;
-  /** Skip loading optional extensions (session profiles, MCP); tests use it to stay hermetic. */
+  /** Skip loading optional extensions (session profiles); tests use it to stay hermetic. */
   extensions?: boolean;
+  /** MCP gateway config (upstreams) to serve at /mcp. */
+  mcpConfig?: string;
 }
 
 export interface PolicyState {
@@ -56,6 +59,7 @@ export class Gateway {
   readonly started = Date.now();
   policyState: PolicyState;
   readonly waits: ApprovalWaits;
+  mcp: McpMount | undefined;
   private closed = false;
 
   private constructor(
@@ -112,8 +116,17 @@ export class Gateway {
       fw.onDecision(approver.listener());
       queue.onResolved((r) => feed.publish('approval', { event: 'resolved', id: r.id, status: r.status, outcome: r.outcome }));
       if (opts.watchKeys !== false) keys.watch();
-      gwRef.current = new Gateway(fw, store, log, queue, approver, keys, new RateLimiter(), metrics, feed, ext, paths);
-      return gwRef.current;
+      const gw = new Gateway(fw, store, log, queue, approver, keys, new RateLimiter(), metrics, feed, ext, paths);
+      gwRef.current = gw;
+      if (opts.mcpConfig) {
+        try {
+          gw.mcp = await mountMcp(gw, opts.mcpConfig);
+        } catch (e) {
+          await gw.close();
+          throw e;
+        }
+      }
+      return gw;
     } catch (e) {
       approver?.close();
       keys?.close();
@@ -165,6 +178,11 @@ export class Gateway {
     this.waits.close();
     this.approver.close();
     this.keys.close();
+    try {
+      await this.mcp?.close();
+    } catch {
+      /* best effort */
+    }
     try {
       await this.ext.close?.();
     } catch {

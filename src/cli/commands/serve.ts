@@ -17,13 +17,14 @@ export function registerServe(program: Command): void {
     .option('-d, --data-dir <dir>', 'data directory (default: $AGENTWALL_HOME or ./.agentwall)')
     .option('--host <host>', 'address to listen on (anything but loopback exposes the API without TLS)', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', process.env.AGENTWALL_PORT ?? '8787')
+    .option('--mcp <config>', 'serve these MCP upstreams (YAML/JSON, as for agentwall mcp --gateway) at /mcp, every tool call decided by the firewall')
     .option('--durability <mode>', "audit durability: 'batch' (group commits every 20 ms; a kill -9 loses at most that) or 'sync'", 'batch')
-    .action(async (opts: { policy?: string[]; dataDir?: string; host: string; port: string; durability: string }) => {
+    .action(async (opts: { policy?: string[]; dataDir?: string; host: string; port: string; durability: string; mcp?: string }) => {
       try {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port: expected 0..65535, got '${opts.port}'`);
         if (opts.durability !== 'batch' && opts.durability !== 'sync') return fail("--durability: expected 'batch' or 'sync'");
-        const s = await startServer({ policy: opts.policy ?? [defaultPolicyPath()], dataDir: opts.dataDir, host: opts.host, port, durability: opts.durability });
+        const s = await startServer({ policy: opts.policy ?? [defaultPolicyPath()], dataDir: opts.dataDir, host: opts.host, port, durability: opts.durability, ...(opts.mcp ? { mcpConfig: opts.mcp } : {}) });
         // Handlers first: whoever reads the banner may signal at once.
         let stopping = false;
         const stop = async (sig: string) => {
@@ -38,6 +39,7 @@ export function registerServe(program: Command): void {
         const out = process.stdout;
         out.write(`AgentWall gateway listening on ${s.url}\n`);
         out.write(`  dashboard:  ${s.url}/dashboard\n  decide:     POST ${s.url}/v1/decide\n  metrics:    ${s.url}/metrics\n`);
+        if (s.gateway.mcp) out.write(`  mcp:        ${s.url}/mcp (${s.gateway.mcp.upstreams.join(', ')})\n`);
         out.write(`  policy:     ${s.gateway.policyState.origin.join(', ')} (${s.gateway.fw.policy.digest.slice(0, 19)}…)\n  data dir:   ${s.gateway.store.dataDir}\n`);
         if (s.bootstrap) {
           out.write(`\nBootstrap admin key (shown once, stored hashed; keep it somewhere safe):\n\n  ${s.bootstrap}\n\n`);
