@@ -63,6 +63,11 @@ test('unknown agent and bad arguments exit 2 (blocking for every supported agent
   const r2 = runHookBin(['claude-code', '--bogus'], '{}');
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /unknown option/);
+  // The same through `agentwall hook`, whose usage errors would otherwise exit 3 (non-blocking).
+  for (const args of [['hook', 'claude-code', '--bogus'], ['hook']]) {
+    const r = runHookBin(args, '{}', { bin: CLI_BIN });
+    assert.equal(r.code, 2, args.join(' '));
+  }
 });
 
 test('`agentwall hook` and the in-process path answer like the daemon', () => {

@@ -18,6 +18,12 @@ export function registerHook(program: Command): void {
     .option('--timeout <ms>', 'answer (blocking) when no decision is ready within this time', '10000')
     .option('--no-daemon', 'decide in this process instead of the warm hook daemon')
     .option('--defer-allow', "on allow, leave the agent's own permission rules in charge instead of pre-approving")
+    // A usage error must still block: the CLI's usual exit code 3 is a non-blocking failure to every supported agent.
+    .exitOverride((err) => {
+      if (err.exitCode === 0) throw err;
+      process.stderr.write(`AgentWall: ${err.message}\n`);
+      process.exit(2);
+    })
     .action(async (agent: string, opts: { policy?: string[]; dataDir?: string; timeout: string; daemon: boolean; deferAllow?: boolean }) => {
       const timeoutMs = Number(opts.timeout);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) return answer({ stdout: '', stderr: 'AgentWall: --timeout: expected milliseconds\n', exitCode: 2 });
