@@ -27,3 +27,22 @@ test('profiles: agents seen through /v1/decide get a profile with recent actions
   assert.equal((await h.app.inject({ url: '/v1/profiles/nobody', headers: auth(h.keys.approver) })).statusCode, 404);
   assert.equal((await h.app.inject({ url: '/v1/profiles', headers: auth(h.keys.agent) })).statusCode, 403);
 });
+
+test('the dashboard Agents page renders profiles and anomaly scores for a signed-in approver', async (t) => {
+  if (!h.gw.ext.session) return t.skip('no session layer in this build');
+  const login = await h.app.inject({ method: 'POST', url: '/dashboard/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `key=${encodeURIComponent(h.keys.approver)}` });
+  assert.equal(login.statusCode, 303);
+  const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  assert.match(String(login.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  const page = await h.app.inject({ url: '/dashboard/profiles?agent=reader', headers: { cookie } });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Recent actions and anomaly scores/);
+  assert.match(page.body, /read_file/);
+  assert.match(String(page.headers['content-security-policy']), /script-src 'nonce-/);
+  const anon = await h.app.inject({ url: '/dashboard/profiles' });
+  assert.equal(anon.statusCode, 302);
+  // A cookie session may read but not change anything without the CSRF token.
+  const vote = await h.app.inject({ method: 'POST', url: '/v1/approvals/x/approve', headers: { cookie, 'content-type': 'application/json' }, payload: '{}' });
+  assert.equal(vote.statusCode, 403);
+  assert.equal(vote.json().error.code, 'csrf');
+});

@@ -61,7 +61,7 @@ export function registerDemo(program: Command): void {
         const policy = opts.policy ?? [defaultPolicyPath()];
         server = await startServer({ policy, dataDir: opts.dataDir ?? temp, port: Number(opts.port) || 0, watchKeys: false });
         const { token } = server.gateway.keys.create({ name: 'demo-agent', role: 'agent' });
-        await replay(server, token, policy);
+        await replay(server, token, policy, opts.keep ?? false);
         if (opts.keep) {
           const admin = server.bootstrap ?? server.gateway.keys.create({ name: `demo-admin-${Date.now()}`, role: 'admin' }).token;
           process.stdout.write(`\nThe gateway keeps running (Ctrl-C to stop). Dashboard: ${server.url}/dashboard\nSign in with the admin key: ${admin}\n`);
@@ -78,7 +78,7 @@ export function registerDemo(program: Command): void {
     });
 }
 
-async function replay(server: RunningServer, token: string, policy: string[]): Promise<void> {
+async function replay(server: RunningServer, token: string, policy: string[], keep: boolean): Promise<void> {
   const out = process.stdout;
   const session = `demo-${Date.now().toString(36)}`;
   const post = async (path: string, body: unknown) => {
@@ -112,7 +112,7 @@ async function replay(server: RunningServer, token: string, policy: string[]): P
   }
   out.write(`\n${counts.allow} allowed, ${counts.deny} denied, ${counts.ask} sent for approval, ${counts.flagged} tool result(s) flagged.\n`);
   out.write(`Every decision is in the tamper-evident audit log (dashboard: Audit, or agentwall audit query).\n`);
-  out.write(`See it live: npm start, sign in at http://127.0.0.1:8787/dashboard with the printed admin key (or rerun with agentwall demo --keep).\n`);
+  if (!keep) out.write(`See it live: npm start, sign in at http://127.0.0.1:8787/dashboard with the printed admin key (or rerun with agentwall demo --keep).\n`);
 }
 
 function label(effect: string): string {
