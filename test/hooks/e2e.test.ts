@@ -154,3 +154,13 @@ test('a socket directory open to others is not trusted: the hook decides in-proc
   assert.equal((parseOut(r.stdout) as any).hookSpecificOutput.permissionDecision, 'deny');
   assert.deepEqual(readdirSync(join(data, 'run')), [], 'no daemon was started or contacted');
 });
+
+test('a broken install (the hook modules missing) still exits 2, not Node’s non-blocking 1', () => {
+  const lonely = join(dir, 'broken-install');
+  mkdirSync(lonely, { recursive: true });
+  copyFileSync(HOOK_BIN, join(lonely, 'main.js'));
+  writeFileSync(join(lonely, 'package.json'), '{"type":"module"}');
+  const r = runHookBin(['claude-code'], claudePre('ls'), { bin: join(lonely, 'main.js') });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /AgentWall: cannot start the hook/);
+});
