@@ -5,7 +5,6 @@
 // core. Reports CPU time of this process (user + system) next to wall time:
 // on a shared machine wall time mostly measures the neighbours.
 
-import { readFileSync, existsSync } from 'node:fs';
 import { Scanner } from '../src/scan/scanner.ts';
 import { normalize } from '../src/scan/normalize.ts';
 import { findHeuristics } from '../src/scan/heuristics.ts';
@@ -111,5 +110,3 @@ export default async function run(opts: BenchOptions): Promise<BenchSection[]> {
   ];
 }
 
-void existsSync;
-void readFileSync;

@@ -69,6 +69,8 @@ interface Piece {
   hits: HeuristicHit[];
   exfil: Array<{ start: number; end: number; message: string }>;
   h: number;
+  /** Classifier score (max over classifiers), set by classifySync/classifyAsync. */
+  c?: number;
 }
 
 interface Unit {
@@ -226,7 +228,7 @@ export class Scanner {
             continue;
           }
           if (!(s >= 0 && s <= 1)) throw new Error(`score ${s} outside [0, 1]`);
-          (p as Piece & { c?: number }).c = Math.max((p as Piece & { c?: number }).c ?? 0, s);
+          p.c = Math.max(p.c ?? 0, s);
           c = Math.max(c, s);
         } catch (e) {
           errors.push(`classifier '${cl.name}' failed: ${(e as Error).message}`);
@@ -246,7 +248,7 @@ export class Scanner {
         try {
           const s = await cl.score(p.text);
           if (!(typeof s === 'number' && s >= 0 && s <= 1)) throw new Error(`score ${String(s)} outside [0, 1]`);
-          (p as Piece & { c?: number }).c = Math.max((p as Piece & { c?: number }).c ?? 0, s);
+          p.c = Math.max(p.c ?? 0, s);
           c = Math.max(c, s);
         } catch (e) {
           errors.push(`classifier '${cl.name}' failed: ${(e as Error).message}`);
@@ -269,7 +271,7 @@ export class Scanner {
       for (const f of u.findings) findings.push(shift(f));
       errors.push(...scores[i]!.errors, ...u.errors);
       for (const p of u.pieces) {
-        const c = (p as Piece & { c?: number }).c ?? 0;
+        const c = p.c ?? 0;
         const s = combine(p.h, c);
         if (s > best.score) best = { score: s, h: p.h, c };
         if (s < threshold && p.exfil.length === 0) continue;
