@@ -59,14 +59,16 @@ export default async function hooks(opts: BenchOptions): Promise<BenchSection[]>
     return r.ms;
   };
   try {
-    const bare: number[] = [];
-    for (let i = 0; i < n; i++) bare.push(time(['-e', '0'], '').ms);
-
     const cold = time([HOOK, 'claude-code', ...base], payloads[0]!, env);
     check(cold, 'cold start');
 
+    // Interleaved with the bare-node peer, so both see the same machine load.
+    const bare: number[] = [];
     const warm: number[] = [];
-    for (let i = 0; i < n; i++) warm.push(check(time([HOOK, 'claude-code', ...base], payloads[i % payloads.length]!, env), 'daemon'));
+    for (let i = 0; i < n; i++) {
+      bare.push(time(['-e', '0'], '').ms);
+      warm.push(check(time([HOOK, 'claude-code', ...base], payloads[i % payloads.length]!, env), 'daemon'));
+    }
     const cli: number[] = [];
     for (let i = 0; i < nSlow; i++) cli.push(check(time([CLI, 'hook', 'claude-code', ...base], payloads[i % payloads.length]!, env), 'cli'));
     const inproc: number[] = [];
@@ -77,7 +79,8 @@ export default async function hooks(opts: BenchOptions): Promise<BenchSection[]>
     rows.push(row('agentwall hook (full CLI) -> warm daemon', cli, { target_p50_ms: '', met: '' }));
     rows.push(row('hook entry, in-process (--no-daemon)', inproc, { target_p50_ms: '', met: '' }));
     rows.push(row('first call: daemon cold start', [cold.ms], { target_p50_ms: '', met: '' }));
-    rows.push(row('peer: bare `node -e 0`', bare, { target_p50_ms: '', met: '' }));
+    rows.push(row('peer: bare `node -e 0` (interleaved with the daemon path)', bare, { target_p50_ms: '', met: '' }));
+    rows.push({ path: 'daemon path minus bare node (p50)', n: '', p50_ms: round(p50(warm) - p50(bare), 1), p99_ms: '', mean_ms: '', target_p50_ms: '', met: '' });
   } finally {
     const run = join(dataDir, 'run');
     if (existsSync(run)) {
