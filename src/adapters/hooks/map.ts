@@ -109,6 +109,8 @@ export function patchFiles(patch: string): Array<{ op: 'add' | 'update' | 'delet
       current = { op: m[1]!.toLowerCase() as 'add' | 'update' | 'delete', path: m[2]!.trim(), content: [] };
       files.push(current);
     } else if (move && current) {
+      // A move removes the source file and writes the destination.
+      current.op = 'delete';
       current = { op: 'add', path: move[1]!.trim(), content: [] };
       files.push(current);
     } else if (current && line.startsWith('+')) {
