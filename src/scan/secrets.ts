@@ -196,6 +196,8 @@ function genericValueOk(key: string, value: string, quoted: boolean): boolean {
   const v = value.replace(/["'`,;]+$/, '');
   const isPass = /pass|pwd/i.test(key);
   if (/^#|:$|^\/|^arn:/.test(v)) return false; // selectors, labels, paths, resource names
+  if (!quoted && /[()[\]{}]/.test(v)) return false; // expressions and calls, not literals
+  if (/^[.+]/.test(v)) return false; // string concatenation: "..." + variable
   if (isPass && quoted && v.length >= 4 && !isTemplate(v)) return !PLACEHOLDER.test(v) && !/^[a-z]+(?:\.[a-z_]+)+$/i.test(v);
   if (isPass && v.length >= 6 && /\d/.test(v) && /[a-z]/i.test(v) && !isPlaceholder(v)) return true;
   // env-file style (DB_PASSWORD=value): the value is the password, whatever it looks like
