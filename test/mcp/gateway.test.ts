@@ -197,6 +197,7 @@ test('createMcpHttpHandler: the gateway mountable in agentwall serve, configured
   const cfg = join(dir, 'gw.yaml');
   writeFileSync(cfg, `upstreams:\n  fixture: { command: ${JSON.stringify(process.execPath)}, args: [--import, tsx, ${JSON.stringify(FIXTURE)}], cwd: ${JSON.stringify(ROOT)} }\n`);
   const handler = (await createMcpHttpHandler(fw, { AGENTWALL_MCP_CONFIG: cfg, AGENTWALL_HOME: join(dir, 'home') }))!;
+  t.after(() => handler.close());
   const server = createServer((req, res) => {
     let b = '';
     req.on('data', (c: Buffer) => (b += c.toString()));

@@ -12,12 +12,15 @@ import { McpGuard } from './guard.ts';
 import { FilePinStore } from './pins.ts';
 import './section.ts';
 
-export async function createMcpHttpHandler(fw: Firewall, env: NodeJS.ProcessEnv = process.env): Promise<((req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>) | undefined> {
+export type McpHttpHandler = ((req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>) & { close(): Promise<void> };
+
+export async function createMcpHttpHandler(fw: Firewall, env: NodeJS.ProcessEnv = process.env): Promise<McpHttpHandler | undefined> {
   const file = env.AGENTWALL_MCP_CONFIG;
   if (!file) return undefined;
   const config = loadGatewayConfig(file);
   const log = (l: string) => process.stderr.write(`agentwall mcp: ${l}\n`);
   const guard = new McpGuard({ firewall: fw, pins: new FilePinStore(ensureDataDir(undefined, env)), onEvent: (e) => log(e.diff ? `${e.message}\n${e.diff}` : e.message) });
   const h = await createGatewayHandler({ guard, upstreams: config.upstreams, log });
-  return (req, res, body) => h.handle(req, res, body ?? undefined);
+  // close() stops the upstream servers and ends the sessions (the host server calls it on shutdown).
+  return Object.assign((req: IncomingMessage, res: ServerResponse, body: unknown) => h.handle(req, res, body ?? undefined), { close: () => h.close() });
 }
