@@ -7,7 +7,8 @@
 // facts (`unparseable`).
 
 import type { BashParser } from './parser.ts';
-import { parseSimple, type SyntaxNode as Node } from './simple.ts';
+import { parseSimple } from './simple.ts';
+import { copyTree, type SyntaxNode as Node } from './tree.ts';
 import type { ShellCommand, ShellFacts, UnresolvedReason } from './types.ts';
 import { braceExpand, evalWord, type Word, type WordEnv } from './words.ts';
 import { decodeAnsiC } from './ansi-c.ts';
@@ -159,13 +160,16 @@ class Walker {
     }
     const tree = this.parser.parse(text);
     if (!tree) return this.reason('too-large', true);
+    let root: Node;
     try {
-      const root = tree.rootNode;
-      if (root.hasError) this.reason('parse-error', true);
-      this.walk(root as unknown as Node, via, depth, 0, false, stdin);
+      const copy = copyTree(tree, text, this.limits.maxNodeDepth);
+      if (copy.truncated) this.reason('too-deep', true);
+      root = copy.root;
     } finally {
       tree.delete();
     }
+    if (root.hasError) this.reason('parse-error', true);
+    this.walk(root, via, depth, 0, false, stdin);
   }
 
   /** Generic walk: statements, lists, loops, functions, subshells. */
@@ -309,7 +313,8 @@ class Walker {
       const h = this.redirect(r, redirects, via, depth, nd, extra);
       if (h) heredoc = h;
     }
-    this.applyRedirects(redirects);
+    // `a && b > f` binds the redirect to b: apply it after the body when the body is a list or pipeline.
+    if (!body || body.type === 'command') this.applyRedirects(redirects);
     if (!body) return [];
     const fed = heredoc ? { text: heredoc.text, download: false, decoded: false } : stdin;
     if (body.type !== 'command' && extra.length > 0) {
@@ -319,6 +324,7 @@ class Walker {
       if (last?.type === 'command') this.extraFor = { node: last, extra };
     }
     const cmds = body.type === 'command' ? this.command(body, redirects, via, depth, nd + 1, bg, fed, extra) : this.walk(body, via, depth, nd + 1, bg, fed);
+    if (body.type !== 'command') this.applyRedirects(redirects);
     return this.continuation(heredoc, cmds, via, depth, nd, bg);
   }
 

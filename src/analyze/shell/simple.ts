@@ -10,56 +10,9 @@
 // the cost of the WebAssembly parser when the line holds no shell syntax
 // beyond words and operators.
 
-/** The node interface the analyzer walks: implemented by tree-sitter nodes and by this parser's nodes. */
-export interface SyntaxNode {
-  readonly type: string;
-  readonly text: string;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  readonly isNamed: boolean;
-  readonly isMissing: boolean;
-  readonly hasError: boolean;
-  readonly children: ReadonlyArray<SyntaxNode | null>;
-  readonly namedChildren: ReadonlyArray<SyntaxNode | null>;
-  childForFieldName(name: string): SyntaxNode | null;
-  childrenForFieldName(name: string): ReadonlyArray<SyntaxNode | null>;
-}
+import { SNode as N, type SyntaxNode } from './tree.ts';
 
-class N implements SyntaxNode {
-  readonly isMissing = false;
-  readonly hasError = false;
-  readonly children: N[] = [];
-  private fields?: Map<string, N[]>;
-  constructor(
-    private readonly src: string,
-    readonly type: string,
-    readonly startIndex: number,
-    readonly endIndex: number,
-    readonly isNamed = true,
-  ) {}
-  get text(): string {
-    return this.src.slice(this.startIndex, this.endIndex);
-  }
-  get namedChildren(): N[] {
-    return this.children.filter((c) => c.isNamed);
-  }
-  add(child: N, field?: string): this {
-    this.children.push(child);
-    if (field) {
-      this.fields ??= new Map();
-      const list = this.fields.get(field) ?? [];
-      list.push(child);
-      this.fields.set(field, list);
-    }
-    return this;
-  }
-  childForFieldName(name: string): N | null {
-    return this.fields?.get(name)?.[0] ?? null;
-  }
-  childrenForFieldName(name: string): N[] {
-    return this.fields?.get(name) ?? [];
-  }
-}
+export type { SyntaxNode } from './tree.ts';
 
 const MAX_SIMPLE = 4096;
 /** Characters a bare word may hold in the fast path. */

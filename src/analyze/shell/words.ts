@@ -4,7 +4,7 @@
 // Substitutions inside the word are handed back to the caller, which analyzes
 // them as commands that run too.
 
-import type { SyntaxNode as Node } from './simple.ts';
+import type { SyntaxNode as Node } from './tree.ts';
 import { decodeAnsiC } from './ansi-c.ts';
 
 export interface Word {
