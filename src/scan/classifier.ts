@@ -8,7 +8,7 @@
 // Anything else can stand in for it through the InjectionClassifier interface
 // (an ONNX model, an HTTP service): see docs/scanning.md.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
@@ -43,7 +43,9 @@ export interface LinearModel {
   screen?: { spec: FeatureSpec; bias: number; weights: Float32Array; threshold: number };
 }
 
-export const MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'injection-model.json');
+// src/scan/ when run from source, dist/src/scan/ when built: data/ sits at the package root either way.
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const MODEL_PATH = [join(HERE, '..', '..', 'data', 'injection-model.json'), join(HERE, '..', '..', '..', 'data', 'injection-model.json')].find((p) => existsSync(p)) ?? join(HERE, '..', '..', 'data', 'injection-model.json');
 
 function unpack(spec: FeatureSpec, idx: string, w: string): Float32Array {
   const bits = spec.bits;
