@@ -2,7 +2,7 @@
 // spawn the built hook binary the way an agent does (stdin in, stdout and exit
 // code out), and stop the hook daemons a test started.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -25,8 +25,27 @@ function newestSource(): number {
 /** Builds dist/ (tsc emits even when someone else's work in progress has type errors) when the hook sources changed. */
 export function ensureHookBuild(): void {
   linkModelData();
-  if (existsSync(HOOK_BIN) && existsSync(CLI_BIN) && statSync(HOOK_BIN).mtimeMs >= newestSource()) return;
-  spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  const fresh = () => existsSync(HOOK_BIN) && existsSync(CLI_BIN) && statSync(HOOK_BIN).mtimeMs >= newestSource();
+  if (fresh()) return;
+  // The test runner runs files in parallel processes: one builds, the others wait for it.
+  const lock = join(ROOT, 'dist', '.hook-tests-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  let fd: number | undefined;
+  try {
+    fd = openSync(lock, 'wx');
+  } catch {
+    const until = Date.now() + 180_000;
+    while (existsSync(lock) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    if (fresh()) return;
+  }
+  try {
+    spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+      rmSync(lock, { force: true });
+    }
+  }
   if (!existsSync(HOOK_BIN)) throw new Error('build did not produce the hook binary');
 }
 
