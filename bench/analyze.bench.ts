@@ -57,6 +57,18 @@ export default async function analyzeBench(opts: BenchOptions): Promise<BenchSec
     { what: `SQL analysis, uncached, PostgreSQL (${SQL.length} queries)`, ...measure((i) => analyzeSql(SQL[i % SQL.length]!, 'postgres'), Math.min(n, 5000), { warmup: 500 }) },
     { what: `SQL analysis, uncached, SQLite (${SQL.length} queries)`, ...measure((i) => analyzeSql(SQL[i % SQL.length]!, 'sqlite'), Math.min(n, 5000), { warmup: 500 }) },
   ];
+  // Noise-robust view: each command's best of 7 uncached runs, then percentiles across commands.
+  const per = cmds.map((c) => {
+    let best = Infinity;
+    for (let k = 0; k < (opts.quick ? 2 : 7); k++) {
+      const t0 = process.hrtime.bigint();
+      shell.analyzeUncached(c);
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    return best;
+  }).sort((a, b) => a - b);
+  const at = (q: number) => Math.round(per[Math.min(per.length - 1, Math.floor(q * per.length))]! * 1000) / 1000;
+  rows.splice(1, 0, { what: 'shell analysis, uncached, best of 7 runs per command (percentiles across commands)', n: per.length, p50_us: at(0.5), p99_us: at(0.99), mean_us: Math.round((per.reduce((a, b) => a + b, 0) / per.length) * 1000) / 1000, ops_per_s: 0 });
   const fw = await createFirewall({ policy: join(REPO, 'policies', 'coding-agent.yaml') });
   const actions = cmds.slice(0, 512).map((command) => ({ kind: 'shell', args: { command, cwd: '/home/dev/project' } }));
   rows.push({ what: 'coding-agent decision on a shell action (analysis cached, paths resolved)', ...measure((i) => fw.guard(actions[i % actions.length]!), n, { warmup: 2000 }) });
@@ -67,6 +79,7 @@ export default async function analyzeBench(opts: BenchOptions): Promise<BenchSec
       notes: [
         'Target: shell analysis uncached p50 <= 20 µs, p99 <= 100 µs for commands of at most 200 characters.',
         'Uncached means every call parses and analyzes again (analyzeUncached bypasses the LRU); cached calls hit the bounded LRU (4096 entries).',
+        'The best-of-7 row removes scheduler noise: it is the cost of each command itself; the first row includes interference from other processes.',
         'Other engineers run CPU-heavy jobs on this 2-core machine at the same time: numbers are noisy.',
       ],
     },
