@@ -53,11 +53,36 @@ export function compileSecretRules(defs: SecretRuleDef[]): SecretEngine {
   for (const [k, list] of [...byKeyword.entries()]) {
     for (const [k2, list2] of byKeyword) if (k2 !== k && k.startsWith(k2)) for (const i of list2) if (!list.includes(i)) list.push(i);
   }
-  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const keys = [...byKeyword.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  // Matching is on every keyword occurrence, including ones inside longer keywords.
-  const keyword = new RegExp(keys.length ? keys.map(esc).join('|') : '(?!)', 'gi');
+  // One regex for all keywords, as a trie (shared prefixes factored out): fewer alternatives tried per position.
+  const keyword = new RegExp(byKeyword.size ? trieRegex([...byKeyword.keys()]) : '(?!)', 'gi');
   return { rules, keyword, byKeyword, always };
+}
+
+type Trie = Map<string, Trie>;
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A regex source matching exactly the given literals, longest first at each branch. Linear: no quantifier but `?` on a group entered once, depth bounded by the longest word. */
+export function trieRegex(words: string[]): string {
+  const root: Trie = new Map();
+  for (const w of words) {
+    let n = root;
+    for (const ch of `${w}\0`) {
+      if (!n.has(ch)) n.set(ch, new Map());
+      n = n.get(ch)!;
+    }
+  }
+  const emit = (n: Trie): string => {
+    const alts: string[] = [];
+    let end = false;
+    for (const [ch, c] of [...n.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (ch === '\0') end = true;
+      else alts.push(esc(ch) + emit(c));
+    }
+    if (alts.length === 0) return '';
+    const body = alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+    return end ? `(?:${body})?` : body;
+  };
+  return emit(root);
 }
 
 let builtin: SecretEngine | undefined;

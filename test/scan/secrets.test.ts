@@ -55,3 +55,10 @@ test('findings never carry the secret value in their message', () => {
   const f = findSecrets('ghp_XIxB7KMNdAr3zqWtQqhE94qglHqOzn1D1stg')[0]!;
   assert.ok(!f.message.includes('ghp_'));
 });
+
+test('keyword trie regex matches exactly the keywords', async () => {
+  const { trieRegex } = await import('../../src/scan/secrets.ts');
+  const re = new RegExp(`^(?:${trieRegex(['pass', 'password', 'passw', 'pwd', 'a.b', '$2a$'])})$`, 'i');
+  for (const w of ['pass', 'PASSWORD', 'passw', 'pwd', 'a.b', '$2a$']) assert.ok(re.test(w), w);
+  for (const w of ['pas', 'passwo', 'axb', 'pw', '$2a', '']) assert.ok(!re.test(w), w);
+});
