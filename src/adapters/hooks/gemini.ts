@@ -8,7 +8,7 @@
 
 import type { Action } from '../../action.ts';
 import { textOf } from './claude-code.ts';
-import { absPath, action, fileAction, httpAction, isRecord, mcpAction, need, object, shellAction, splitMcpName, str, urlsIn, type CallContext } from './map.ts';
+import { absPath, action, fileAction, httpAction, isRecord, mcpAction, need, object, searchUrl, shellAction, splitMcpName, str, urlsIn, type CallContext } from './map.ts';
 import { BRAND, HookInputError, joinReasons, type HookProtocol, type HookReply, type HookRequest, type HookVerdict, type RenderOptions } from './protocol.ts';
 
 const AGENT = 'gemini';
@@ -54,7 +54,7 @@ function toolActions(ctx: CallContext, name: string, input: Record<string, unkno
       return urls.map((u) => httpAction(ctx, name, u));
     }
     case 'google_web_search':
-      return [httpAction(ctx, name, undefined, { query: s('query') })];
+      return [httpAction(ctx, name, searchUrl('https://www.google.com/search', s('query')), { query: s('query') })];
     default:
       return [action(ctx, 'tool', name, input)];
   }

@@ -84,6 +84,16 @@ export function httpAction(ctx: CallContext, tool: string, url: string | undefin
   return action(ctx, 'http', tool, args);
 }
 
+/**
+ * A web search as the request it amounts to: the query goes to the agent
+ * vendor's search service. Represented as a GET with the query in the URL, so
+ * host and URL rules (and exfiltration checks on query strings) apply, and a
+ * policy can allow searches without allowing requests that have no URL.
+ */
+export function searchUrl(service: string, query: string | undefined): string {
+  return `${service}?q=${encodeURIComponent(query ?? '')}`;
+}
+
 /** Every http(s) URL in a text (Gemini's web_fetch carries its URLs inside the prompt). */
 export function urlsIn(text: string, max = 20): string[] {
   const out: string[] = [];
@@ -152,7 +162,7 @@ export function claudeToolActions(ctx: CallContext, toolName: string, input: Rec
     case 'WebFetch':
       return [httpAction(ctx, toolName, need(input, 'url', 'tool_input'))];
     case 'WebSearch':
-      return [httpAction(ctx, toolName, undefined, { query: s('query'), allowed_domains: input.allowed_domains, blocked_domains: input.blocked_domains })];
+      return [httpAction(ctx, toolName, searchUrl('https://api.anthropic.com/web_search', s('query')), { query: s('query'), allowed_domains: input.allowed_domains, blocked_domains: input.blocked_domains })];
     default:
       return [action(ctx, 'tool', toolName, input)];
   }
