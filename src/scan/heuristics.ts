@@ -8,6 +8,8 @@
 // work per hit). Weights are the probability that a hit alone means injection;
 // distinct rules combine by noisy-or.
 
+import { trieRegex } from './trie.ts';
+
 export interface HeuristicRule {
   id: string;
   /** Signal family reported in findings. */
@@ -223,7 +225,7 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   const words = keys.filter((k) => /^\w+$/.test(k));
   const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
-  const src = [words.length ? `\\b(?:${words.join('|')})\\b` : '', ...other].filter(Boolean).join('|');
+  const src = [words.length ? `\\b(?:${trieRegex(words)})\\b` : '', ...other].filter(Boolean).join('|');
   return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead };
 }
 
