@@ -528,6 +528,13 @@ class Walker {
       via, dynamicName, dynamicArgs: dyn.slice(1).some(Boolean), codeExecution: false, spawnsShell: false, background: bg,
     };
     if (bg) this.f.background = true;
+    // A program run by path is a file executed: /path/x outside the system directories is worth a look.
+    if (program.includes('/') && !dynamicName) this.path(program, 'exec', name);
+    // `tool shell` subcommands (ansible-test shell, poetry shell, ...) start an interactive shell.
+    if (cmd.positionals[0] === 'shell' && !SHELLS.has(name)) {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+    }
     this.f.commands.push(cmd);
     this.programs.add(name);
     this.touches(cmd);
@@ -1175,7 +1182,7 @@ export function embeddedPaths(s: string): string[] {
 
 const SHELL_NAMES = [...SHELLS].join('|');
 const SHELL_PATH = new RegExp(`/s?bin/(?:${SHELL_NAMES})(?![\\w.-])`);
-const SHELL_CMD = new RegExp(`(?:^|[;&|('"\`!{=]|\\bexec\\s+|\\bsystem\\s*\\(\\s*['"]?)\\s*(?:${SHELL_NAMES})(?:\\s|$|[;&|)'"\`])`);
+const SHELL_CMD = new RegExp(`(?:^|[;&|('"\`!{=^]|\\bexec\\s+|\\bsystem\\s*\\(\\s*['"]?)\\s*(?:${SHELL_NAMES})(?:\\s|$|[;&|)'"\`$])`);
 
 /** Does a string name a shell the way a command line would (a shell path, or a shell word in command position)? */
 export function mentionsShell(s: string, loose = false): boolean {
