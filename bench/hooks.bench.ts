@@ -8,7 +8,7 @@
 // Target: p50 <= 150 ms for the installed path.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { round, type BenchOptions, type BenchRow, type BenchSection } from './lib.ts';
@@ -28,8 +28,6 @@ const payloads = [
 function ensureBuilt(): void {
   const fresh = existsSync(HOOK) && statSync(HOOK).mtimeMs >= Math.max(...readdirSync(join(ROOT, 'src', 'adapters', 'hooks')).map((f) => statSync(join(ROOT, 'src', 'adapters', 'hooks', f)).mtimeMs));
   if (!fresh) spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
-  // Until src/scan finds data/ from dist/, point dist/data at it (see test/hooks/helpers.ts).
-  if (!existsSync(join(ROOT, 'dist', 'data')) && existsSync(join(ROOT, 'data'))) symlinkSync(join(ROOT, 'data'), join(ROOT, 'dist', 'data'), 'dir');
 }
 
 function time(args: string[], input: string, env: Record<string, string> = {}): { ms: number; code: number | null } {

@@ -2,7 +2,7 @@
 // spawn the built hook binary the way an agent does (stdin in, stdout and exit
 // code out), and stop the hook daemons a test started.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,19 +12,21 @@ export const CLI_BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 export const POLICY = join(ROOT, 'test', 'hooks', 'fixtures', 'policy.yaml');
 
 function newestSource(): number {
+  // Any source the binary runs: a change anywhere under src/ means rebuild.
   let newest = 0;
-  for (const dir of ['src/adapters/hooks', 'src/adapters', 'src/cli/commands', 'src/session', 'src/firewall.ts']) {
-    const full = join(ROOT, dir);
-    if (!existsSync(full)) continue;
-    const files = statSync(full).isDirectory() ? readdirSync(full).map((f) => join(full, f)) : [full];
-    for (const f of files) if (f.endsWith('.ts')) newest = Math.max(newest, statSync(f).mtimeMs);
-  }
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  };
+  walk(join(ROOT, 'src'));
   return newest;
 }
 
 /** Builds dist/ (tsc emits even when someone else's work in progress has type errors) when the hook sources changed. */
 export function ensureHookBuild(): void {
-  linkModelData();
   const fresh = () => existsSync(HOOK_BIN) && existsSync(CLI_BIN) && statSync(HOOK_BIN).mtimeMs >= newestSource();
   if (fresh()) return;
   // The test runner runs files in parallel processes: one builds, the others wait for it.
@@ -47,23 +49,6 @@ export function ensureHookBuild(): void {
     }
   }
   if (!existsSync(HOOK_BIN)) throw new Error('build did not produce the hook binary');
-}
-
-/**
- * The scanners' injection model is looked up at dist/data/ when running from
- * dist/ (src/scan/classifier.ts resolves data/ two levels up from its module);
- * until that lookup finds the package's data/, point dist/data at it so the
- * built binary scans like the sources do.
- */
-function linkModelData(): void {
-  const target = join(ROOT, 'dist', 'data');
-  if (existsSync(target) || !existsSync(join(ROOT, 'data'))) return;
-  try {
-    mkdirSync(join(ROOT, 'dist'), { recursive: true });
-    symlinkSync(join(ROOT, 'data'), target, 'dir');
-  } catch {
-    /* another test process linked it */
-  }
 }
 
 export interface HookRun {
