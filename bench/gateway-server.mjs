@@ -1,5 +1,6 @@
 // Child process of bench/gateway.bench.ts: a gateway on 127.0.0.1 (any free
-// port) over a temporary data directory with the given policy, run from the
+// port) over a temporary data directory with the given policy (argv[3]
+// 'nosessions': without the session layer), run from the
 // built package (dist/, as `npm start` runs it: no TypeScript loader in the
 // process, so its memory is what production sees). Prints one JSON line
 // { url, token } (an agent key with a rate limit above the benchmark's) and
@@ -14,7 +15,7 @@ import { startServer } from '../dist/src/server/serve.js';
 const policy = process.argv[2];
 if (!policy) throw new Error('usage: gateway-server.mjs POLICY');
 const dir = mkdtempSync(join(tmpdir(), 'aw-bench-gw-'));
-const s = await startServer({ policy: [policy], dataDir: dir, port: 0, watchKeys: false });
+const s = await startServer({ policy: [policy], dataDir: dir, port: 0, watchKeys: false, extensions: process.argv[3] !== 'nosessions' });
 const { token } = s.gateway.keys.create({ name: 'bench-agent', role: 'agent', rate: 1e7, burst: 1e7 });
 process.stdout.write(`${JSON.stringify({ url: s.url, token })}\n`);
 

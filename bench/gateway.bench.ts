@@ -68,8 +68,8 @@ function build(): void {
   if (!existsSync(join(root, 'dist', 'src', 'server', 'serve.js'))) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
 }
 
-async function startChild(policy: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = fork(join(here, 'gateway-server.mjs'), [policy], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: root });
+async function startChild(policy: string, sessions = true): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = fork(join(here, 'gateway-server.mjs'), [policy, sessions ? 'sessions' : 'nosessions'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'], cwd: root });
   let buf = '';
   child.stdout!.setEncoding('utf8');
   for await (const chunk of child.stdout!) {
@@ -164,33 +164,48 @@ export default async function gatewayBench(opts: BenchOptions): Promise<BenchSec
         'Batches: POST /v1/decide with { actions: [10 actions] }; latencies are per request (10 decisions). Policy: policies/coding-agent.yaml. Every decision is audited (batch durability) and recorded in the session layer. Tool calls: four tools with small arguments; coding-agent mix: shell lines, file reads and writes (paths resolved on disk), http (some denied).',
       ],
     });
-    const total = opts.quick ? 100_000 : 1_000_000;
-    const t0 = Date.now();
-    const r = await run(url, token, { amount: total, connections: 16, sessions: 10_000, mix: [...TOOLS, ...CODING] });
-    const mem = await ask<{ rss: number; rssBeforeGc: number; heapUsed: number; audit: number; sessions?: Record<string, number> }>(child, 'rss');
-    const mb = (x: number) => Math.round(x / 1024 / 1024);
-    sections.push({
-      name: `Gateway: memory after ${total.toLocaleString('en-US')} decisions across 10,000 sessions`,
-      rows: [
-        {
-          decisions: r.requests.total,
-          seconds: Math.round((Date.now() - t0) / 1000),
-          'decisions/s': Math.round(r.requests.total / r.duration),
-          p99_ms: r.latency.p99,
-          errors: r.errors + r.timeouts + r.non2xx,
-          rss_mb: mb(mem.rss),
-          rss_before_gc_mb: mb(mem.rssBeforeGc),
-          heap_used_mb: mb(mem.heapUsed),
-          sessions: mem.sessions?.sessions ?? '-',
-        },
-      ],
-      notes: ['Target: RSS <= 200 MB. rss_mb is measured after a full GC in the gateway process; rss_before_gc_mb just before it.'],
-    });
   } finally {
-    const exited = once(child, 'exit');
-    child.send('stop');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
-    child.kill();
+    await stopChild(child);
   }
+  const total = opts.quick ? 100_000 : 1_000_000;
+  const memRows: BenchRow[] = [];
+  for (const sessions of [true, false]) {
+    const c = await startChild(policy, sessions);
+    try {
+      await run(c.url, c.token, { duration: 2, connections: 16, sessions: 100, mix: [...TOOLS, ...CODING] });
+      const base = await ask<{ rss: number }>(c.child, 'rss');
+      const t0 = Date.now();
+      const r = await run(c.url, c.token, { amount: total, connections: 16, sessions: 10_000, mix: [...TOOLS, ...CODING] });
+      const mem = await ask<{ rss: number; rssBeforeGc: number; heapUsed: number; sessions?: Record<string, number> }>(c.child, 'rss');
+      const mb = (x: number) => Math.round(x / 1024 / 1024);
+      memRows.push({
+        'session layer': sessions ? 'on' : 'off (--no-sessions)',
+        decisions: r.requests.total,
+        seconds: Math.round((Date.now() - t0) / 1000),
+        'decisions/s': Math.round(r.requests.total / r.duration),
+        p99_ms: r.latency.p99,
+        errors: r.errors + r.timeouts + r.non2xx,
+        rss_start_mb: mb(base.rss),
+        rss_mb: mb(mem.rss),
+        rss_before_gc_mb: mb(mem.rssBeforeGc),
+        heap_used_mb: mb(mem.heapUsed),
+        sessions_kept: mem.sessions?.sessions ?? '-',
+      });
+    } finally {
+      await stopChild(c.child);
+    }
+  }
+  sections.push({
+    name: `Gateway: memory after ${total.toLocaleString('en-US')} decisions across 10,000 sessions`,
+    rows: memRows,
+    notes: ['Target: RSS <= 200 MB. rss_start_mb after a 2 s warm-up, rss_mb after the run and a full GC in the gateway process (rss_before_gc_mb just before it). Mix: tool calls and the coding-agent mix, 100 agents.'],
+  });
   return sections;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.send('stop');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+  child.kill();
 }

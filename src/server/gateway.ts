@@ -39,7 +39,11 @@ export interface GatewayOptions {
   maxSseClients?: number;
   /** Re-read the key file when it changes (default true). */
   watchKeys?: boolean;
-  /** Skip loading optional extensions (session profiles); tests use it to stay hermetic. */
+  /**
+   * Load the session layer (per-session state for session rules, agent
+   * profiles); default true. Off, session rules see no history and /v1/profiles
+   * answers 501, and memory no longer grows with the number of sessions.
+   */
   extensions?: boolean;
   /** MCP gateway config (upstreams) to serve at /mcp. */
   mcpConfig?: string;

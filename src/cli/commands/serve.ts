@@ -18,13 +18,14 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (anything but loopback exposes the API without TLS)', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', process.env.AGENTWALL_PORT ?? '8787')
     .option('--mcp <config>', 'serve these MCP upstreams (YAML/JSON, as for agentwall mcp --gateway) at /mcp, every tool call decided by the firewall')
+    .option('--no-sessions', 'without the session layer: no session history for session rules, no agent profiles; memory independent of the number of sessions')
     .option('--durability <mode>', "audit durability: 'batch' (group commits every 20 ms; a kill -9 loses at most that) or 'sync'", 'batch')
-    .action(async (opts: { policy?: string[]; dataDir?: string; host: string; port: string; durability: string; mcp?: string }) => {
+    .action(async (opts: { policy?: string[]; dataDir?: string; host: string; port: string; durability: string; mcp?: string; sessions: boolean }) => {
       try {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port: expected 0..65535, got '${opts.port}'`);
         if (opts.durability !== 'batch' && opts.durability !== 'sync') return fail("--durability: expected 'batch' or 'sync'");
-        const s = await startServer({ policy: opts.policy ?? [defaultPolicyPath()], dataDir: opts.dataDir, host: opts.host, port, durability: opts.durability, ...(opts.mcp ? { mcpConfig: opts.mcp } : {}) });
+        const s = await startServer({ policy: opts.policy ?? [defaultPolicyPath()], dataDir: opts.dataDir, host: opts.host, port, durability: opts.durability, extensions: opts.sessions, ...(opts.mcp ? { mcpConfig: opts.mcp } : {}) });
         // Handlers first: whoever reads the banner may signal at once.
         let stopping = false;
         const stop = async (sig: string) => {
