@@ -11,14 +11,14 @@ import { domainToASCII } from 'node:url';
 
 export const HOST_CLASSES = [
   'loopback', 'private', 'link-local', 'cgnat', 'unique-local', 'multicast', 'unspecified', 'metadata', 'broadcast',
-  'reserved', 'documentation', 'benchmarking', 'internal-name', 'single-label', 'public',
+  'reserved', 'documentation', 'benchmarking', 'internal-name', 'single-label', 'malformed', 'public',
 ] as const;
 export type HostClass = (typeof HOST_CLASSES)[number];
 
 /** Classes that make a target internal (anything that is not the public internet). */
 export const INTERNAL_CLASSES: ReadonlySet<HostClass> = new Set([
   'loopback', 'private', 'link-local', 'cgnat', 'unique-local', 'multicast', 'unspecified', 'metadata', 'broadcast',
-  'reserved', 'internal-name', 'single-label', 'benchmarking',
+  'reserved', 'internal-name', 'single-label', 'benchmarking', 'malformed',
 ]);
 
 export interface HostInfo {
@@ -78,6 +78,34 @@ export function parseIPv4Loose(s: string): string | undefined {
   for (let i = lastBytes - 1; i >= 0; i--) bytes.push(Math.floor(last / 256 ** i) % 256);
   t = bytes.join('.');
   return t;
+}
+
+/**
+ * The address an overflowing numeric spelling lands on in parsers that wrap
+ * instead of rejecting (7147006462 -> 169.254.169.254, 425.510.425.510 ->
+ * 169.254.169.254, 0x41414141a9fea9fe -> 169.254.169.254).
+ */
+export function wrappedIPv4(s: string): string | undefined {
+  if (s.length === 0 || s.length > 64) return undefined;
+  const parts = (s.endsWith('.') ? s.slice(0, -1) : s).split('.');
+  if (parts.length > 4) return undefined;
+  const nums: bigint[] = [];
+  for (const p of parts) {
+    if (/^0[xX][0-9a-fA-F]+$/.test(p)) nums.push(BigInt(p));
+    else if (/^0[0-7]+$/.test(p)) nums.push(BigInt(`0o${p.slice(1)}`));
+    else if (/^\d+$/.test(p)) nums.push(BigInt(p));
+    else return undefined;
+  }
+  const last = nums.pop()!;
+  const bytes = nums.map((n) => Number(n % 256n));
+  const room = 4 - bytes.length;
+  let v = last % 256n ** BigInt(room);
+  const tail: number[] = [];
+  for (let i = 0; i < room; i++) {
+    tail.unshift(Number(v % 256n));
+    v /= 256n;
+  }
+  return [...bytes, ...tail].join('.');
 }
 
 function v4Classes(a: string): HostClass[] {
@@ -207,18 +235,21 @@ function echoedIPv4(host: string): string | undefined {
 export function classifyHost(raw: string): HostInfo {
   let h = raw.trim();
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  if (h === '') return { host: '', kind: 'invalid', classes: [], internal: true };
+  if (h === '') return { host: '', kind: 'invalid', classes: ['malformed'], internal: true };
   if (h.includes(':')) {
     const v6 = classifyIPv6(h.toLowerCase());
     if (v6) return v6;
-    return { host: h, kind: 'invalid', classes: [], internal: true };
+    return { host: h, kind: 'invalid', classes: ['malformed'], internal: true };
   }
   const v4 = parseIPv4Loose(h);
   if (v4) return classifyIPv4(v4);
   const name = canonicalDomain(h);
   // Something shaped like a number that is no valid address: treat as hostile.
   if (!name || /^[0-9.]+$/.test(h) || /^(0x[0-9a-f]*|0o?[0-7]+|[oq][0-7]+)(\.|$)/i.test(h) && h.split('.').every((l) => /^(0x[0-9a-f]*|0o?[0-7]*|[oq][0-7]+|\d+)$/i.test(l))) {
-    return { host: name ?? h, kind: 'invalid', classes: [], internal: true };
+    // A number that is no valid address: hostile. Classify it as the address wrapping parsers reach too.
+    const wrapped = wrappedIPv4(h);
+    const classes: HostClass[] = ['malformed', ...(wrapped ? v4Classes(wrapped) : [])];
+    return { host: name ?? h, kind: 'invalid', ...(wrapped ? { ipv4: wrapped } : {}), classes: [...new Set(classes)], internal: true };
   }
   // Full-width digits and dots (１２７．０．０．１) are folded by IDNA: check again.
   const v4InName = parseIPv4Loose(name);

@@ -77,7 +77,7 @@ export function analyzeUrl(raw: string, by = 'http'): NetTarget {
   if (!u || (u.hostname === '' && u.protocol !== 'file:')) {
     const infos = alternates.map(classifyHost);
     return {
-      host: infos[0]?.host ?? '', kind: 'invalid', classes: [...new Set(infos.flatMap((i) => i.classes))], internal: true,
+      host: infos[0]?.host ?? '', kind: 'invalid', classes: [...new Set(['malformed' as const, ...infos.flatMap((i) => i.classes)])], internal: true,
       ...(u ? { scheme: u.protocol.slice(0, -1) } : {}), url: text, userinfo: /@/.test(text), alternates, by,
     };
   }

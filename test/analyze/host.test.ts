@@ -134,3 +134,15 @@ test('DNS: every resolved address is checked, the pin is a safe address', async 
   const lit = await resolveAndCheck('http://10.0.0.1/');
   assert.ok(lit.internal);
 });
+
+test('overflowing numeric spellings: malformed, and classified as the address wrapping parsers reach', () => {
+  for (const h of ['7147006462', '425.510.425.510', '0x41414141A9FEA9FE', '0x1A9FEA9FE']) {
+    const c = classifyHost(h);
+    assert.ok(c.classes.includes('malformed'), h);
+    assert.ok(c.classes.includes('metadata'), h);
+    assert.ok(c.internal, h);
+  }
+  assert.ok(classifyHost('1.2.3.4.5').classes.includes('malformed'));
+  assert.ok(classifyHost('[::gg]').classes.includes('malformed'));
+  assert.ok(analyzeUrl('http://7147006462/latest/').classes.includes('metadata'));
+});

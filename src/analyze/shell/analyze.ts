@@ -576,7 +576,8 @@ class Walker {
       const value = eq > 0 && /^-{0,2}[A-Za-z][\w.-]*$/.test(a.slice(0, eq)) ? a.slice(eq + 1) : a;
       const url = urlOf(value);
       if (url) {
-        this.host(url.host, name, url.port, url.scheme, value);
+        // Object-store and registry URIs (s3://bucket, gs://bucket, docker://image) name resources, not hosts.
+        if (!RESOURCE_SCHEMES.has(url.scheme)) this.host(url.host, name, url.port, url.scheme, value);
         if (url.scheme === 'file') this.path(url.path, 'read', name);
         continue;
       }
@@ -976,6 +977,8 @@ function printed(c: ShellCommand): string {
   const text = args.slice(i).join(' ');
   return escapes ? decodeAnsiC(text) : text;
 }
+
+const RESOURCE_SCHEMES: ReadonlySet<string> = new Set(['s3', 's3a', 's3n', 'gs', 'gcs', 'az', 'abfs', 'abfss', 'wasb', 'wasbs', 'hdfs', 'docker', 'oci', 'docker-archive', 'containers-storage', 'npm', 'pkg', 'mailto', 'data', 'urn', 'arn', 'r2', 'b2', 'swift', 'cos', 'oss', 'minio', 'dbfs', 'hf']);
 
 const PATTERN_FIRST: ReadonlySet<string> = new Set(['grep', 'egrep', 'fgrep', 'zgrep', 'rg', 'ag', 'ack', 'sed', 'gsed', 'jq', 'yq', 'awk', 'gawk', 'mawk', 'nawk', 'look']);
 
