@@ -23,6 +23,7 @@ mcp:
   limits: { maxMessageBytes: 65536, callTimeout: 1500ms }
 `;
 const SLOW_OK = POLICY.replace('callTimeout: 1500ms', 'callTimeout: 20s');
+const HANG = POLICY.replace('callTimeout: 1500ms', 'callTimeout: 3s');
 
 /** The proxy over raw pipes: write any bytes, read every line it answers. */
 function raw(t: Parameters<typeof tempDir>[0], dir: string) {
@@ -81,16 +82,20 @@ test('malformed JSON-RPC and oversized messages get clear errors; the proxy stay
 
 test('upstream hang: timeout error, cancellation sent upstream, next call works', async (t) => {
   const dir = tempDir(t);
-  const p = await proxied(t, { policy: writePolicy(dir, POLICY), dataDir: join(dir, 'home'), name: 'fixture', server: fixtureCommand() });
+  const p = await proxied(t, { policy: writePolicy(dir, HANG), dataDir: join(dir, 'home'), name: 'fixture', server: fixtureCommand() });
   const t0 = Date.now();
-  await assert.rejects(p.client.callTool({ name: 'sleep', arguments: {} }, undefined, { timeout: 20_000 }), (e: unknown) => e instanceof McpError && e.code === -32001 && /did not answer tools\/call within 1\.5s/.test(e.message));
-  assert.ok(Date.now() - t0 < 10_000);
+  await assert.rejects(p.client.callTool({ name: 'sleep', arguments: {} }, undefined, { timeout: 20_000 }), (e: unknown) => {
+    assert.ok(e instanceof McpError && e.code === -32001 && /did not answer tools\/call within 3s/.test(e.message), `unexpected: ${String(e)}\n${p.stderr()}`);
+    return true;
+  });
+  assert.ok(Date.now() - t0 < 20_000, `timeout took ${Date.now() - t0} ms`);
   assert.equal(text(await p.client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })), '2');
   // A long call that reports progress is not cut at the timeout: progress restarts it.
   let progress = 0;
-  const slow = await p.client.callTool({ name: 'slow', arguments: { steps: 6 } }, undefined, { timeout: 30_000, onprogress: () => void progress++ });
-  assert.equal(text(slow), 'done after 6 steps');
-  assert.equal(progress, 6);
+  const slow = await p.client.callTool({ name: 'slow', arguments: { steps: 12 } }, undefined, { timeout: 60_000, onprogress: () => void progress++ });
+  assert.equal(text(slow), 'done after 12 steps', 'about 4.8s in all, longer than the 3s timeout');
+  // The SDK client may drop a progress notification that arrives in the same chunk as the result.
+  assert.ok(progress >= 10, `progress notifications relayed: ${progress}`);
 });
 
 test('upstream flood and oversized answer: the client gets the answer or a clear error', async (t) => {
@@ -105,7 +110,7 @@ test('upstream flood and oversized answer: the client gets the answer or a clear
   assert.equal(text(await p.client.callTool({ name: 'add', arguments: { a: 2, b: 2 } })), '4');
 });
 
-test('upstream crash: pending call gets an error naming the exit, later calls a clear error, proxy stays up', async (t) => {
+test('upstream crash: pending call gets an error naming the exit, later calls a clear error, then the server is restarted', async (t) => {
   const dir = tempDir(t);
   const p = await proxied(t, { policy: writePolicy(dir, POLICY), dataDir: join(dir, 'home'), name: 'fixture', server: fixtureCommand() });
   await p.client.listTools();
@@ -114,5 +119,9 @@ test('upstream crash: pending call gets an error naming the exit, later calls a 
   await assert.rejects(p.client.listTools(), (e: unknown) => e instanceof McpError && e.code === -32000);
   // The proxy itself is still running and answering.
   assert.ok(p.transport.pid && process.kill(p.transport.pid, 0));
+  // After the backoff, the next request restarts the server and replays the client's initialize.
+  await new Promise((r) => setTimeout(r, 2100));
+  assert.equal(text(await p.client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })), '2');
+  assert.match(p.stderr(), /restarting upstream fixture/);
   void readFileSync;
 });

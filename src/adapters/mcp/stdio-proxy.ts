@@ -22,6 +22,13 @@ export interface StdioProxyOptions {
   /** The upstream's name in actions (`<server>__<tool>`) and pins. */
   server: string;
   upstream: Transport;
+  /**
+   * Makes a fresh upstream after a crash. The proxy then restarts the server
+   * on the next request (at most once per `restartBackoffMs`) and replays the
+   * client's initialize, so the client does not have to reconnect.
+   */
+  restart?: () => Transport;
+  restartBackoffMs?: number;
   input: Readable;
   output: Writable;
   log?: (line: string) => void;
@@ -43,7 +50,7 @@ const key = (id: unknown) => `${typeof id}:${String(id)}`;
 
 export class StdioProxy {
   private readonly g: McpGuard;
-  private readonly up: Transport;
+  private up: Transport;
   private readonly reader: LineReader;
   private readonly pending = new Map<number, Pending>();
   /** client id -> upstream id, for cancellation. */
@@ -54,6 +61,11 @@ export class StdioProxy {
   private readonly deciding = new Map<string, { cancelled: boolean }>();
   private nextId = 1;
   private upstreamOpen = false;
+  /** The client's initialize params and whether it said initialized, replayed on a restart. */
+  private initParams: Record<string, unknown> | undefined;
+  private initialized = false;
+  private closedAt = 0;
+  private reviving: Promise<void> | undefined;
   private upstreamWhy = '';
   private listing: Promise<void> | undefined;
   private dropped = 0;
@@ -69,10 +81,46 @@ export class StdioProxy {
     this.log = o.log ?? ((l) => process.stderr.write(`agentwall mcp: ${l}\n`));
   }
 
+  private wire(up: Transport): void {
+    up.onmessage = (m) => {
+      if (this.up === up) this.fromUpstream(m);
+    };
+    up.onerror = (e) => this.log(`upstream ${this.o.server}: ${e.message}`);
+    up.onclose = () => {
+      if (this.up === up) this.upstreamClosed();
+    };
+  }
+
+  private canRevive(): boolean {
+    return !this.upstreamOpen && !this.shuttingDown && !!this.o.restart && this.initParams !== undefined && Date.now() - this.closedAt >= (this.o.restartBackoffMs ?? 2000);
+  }
+
+  /** Restarts a crashed upstream and replays the client's initialize; shared by concurrent requests. */
+  private revive(replay = true): Promise<void> {
+    this.reviving ??= (async () => {
+      this.closedAt = Date.now();
+      const up = this.o.restart!();
+      this.up = up;
+      this.wire(up);
+      this.log(`restarting upstream ${this.o.server}`);
+      try {
+        await up.start();
+        this.upstreamOpen = true;
+        if (replay) await this.request('initialize', this.initParams);
+        if (replay && this.initialized) this.sendUp({ jsonrpc: '2.0', method: 'notifications/initialized' });
+        this.g.markStale(this.o.server);
+      } catch (e) {
+        this.upstreamOpen = false;
+        this.upstreamWhy = `upstream server ${this.o.server} could not be restarted: ${(e as Error).message}`;
+        this.log(this.upstreamWhy);
+        await up.close().catch(() => {});
+      }
+    })().finally(() => (this.reviving = undefined));
+    return this.reviving;
+  }
+
   async start(): Promise<void> {
-    this.up.onmessage = (m) => this.fromUpstream(m);
-    this.up.onerror = (e) => this.log(`upstream ${this.o.server}: ${e.message}`);
-    this.up.onclose = () => this.upstreamClosed();
+    this.wire(this.up);
     this.g.onVisibilityChange((srv) => {
       if (srv === this.o.server) this.toClient({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
     });
@@ -120,8 +168,11 @@ export class StdioProxy {
         this.toClient(rpcError(req.id, RPC.busy, `too many requests in flight (mcp.limits.maxPending = ${this.g.settings().maxPending}); retry later`));
         return;
       }
-      if (req.method === 'tools/call') void this.call(req);
-      else this.forward(req);
+      if (req.method === 'initialize' && req.params) this.initParams = req.params as Record<string, unknown>;
+      const go = () => (req.method === 'tools/call' ? void this.call(req) : this.forward(req));
+      // The client's own initialize is not replayed on top of itself.
+      if (this.reviving || this.canRevive()) void this.revive(req.method !== 'initialize').then(go);
+      else go();
     } else if ('method' in m) {
       if (m.method === 'notifications/cancelled') {
         const rid = (m.params as { requestId?: unknown } | undefined)?.requestId;
@@ -135,6 +186,7 @@ export class StdioProxy {
         this.sendUp({ ...m, params: { ...m.params, requestId: upId } });
         return;
       }
+      if (m.method === 'notifications/initialized') this.initialized = true;
       this.sendUp(m);
     } else {
       // A response to a request the server sent the client (sampling, roots, elicitation): ids are the server's own.
@@ -330,6 +382,7 @@ export class StdioProxy {
 
   private upstreamClosed(): void {
     this.upstreamOpen = false;
+    this.closedAt = Date.now();
     const info = (this.up as { exitInfo?: string }).exitInfo;
     this.upstreamWhy = `upstream server ${this.o.server} ${info || 'closed its connection'}`;
     this.log(this.upstreamWhy);

@@ -112,8 +112,8 @@ async function runStdio(command: string[], opts: Opts): Promise<void> {
   const name = opts.name ?? serverName(command);
   const { fw, guardOpts, close } = await setup(opts);
   const guard = new McpGuard(guardOpts);
-  const upstream = new StdioUpstream({ command: cmd, args, maxMessageBytes: guard.settings().maxMessageBytes });
-  const proxy = new StdioProxy({ guard, server: name, upstream, input: process.stdin, output: process.stdout, log });
+  const upstream = () => new StdioUpstream({ command: cmd, args, maxMessageBytes: guard.settings().maxMessageBytes });
+  const proxy = new StdioProxy({ guard, server: name, upstream: upstream(), restart: upstream, input: process.stdin, output: process.stdout, log });
   void fw;
   await proxy.start();
   await proxy.done;
