@@ -16,7 +16,10 @@ program
   .version('0.1.0')
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) });
-for (const register of COMMANDS) register(program);
+// Load only the command being run; help, version and unknown words load them all.
+const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const chosen = COMMANDS.filter((c) => c.name === word);
+for (const entry of chosen.length > 0 ? chosen : COMMANDS) (await entry.load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,20 +1,28 @@
-// Every subcommand of `agentwall`, one module each. Add new commands here.
+// Every subcommand of `agentwall`, one module each, loaded on demand: a hook or
+// `check` call must not pay for loading the gateway or the MCP SDK. Add new
+// commands here (the name is the word typed after `agentwall`).
 import type { Command } from 'commander';
-import { registerCheck } from './check.ts';
-import { registerExplain } from './explain.ts';
-import { registerPolicy } from './policy.ts';
-import { registerDemo } from './demo.ts';
-import { registerApprovals } from './approvals.ts';
-import { registerAudit } from './audit.ts';
-import { registerMcp } from './mcp.ts';
-import { registerServe } from './serve.ts';
-import { registerKeys } from './keys.ts';
-import { registerHook } from './hook.ts';
-import { registerInstall } from './install.ts';
 
-export const COMMANDS: Array<(program: Command) => void> = [registerCheck, registerExplain, registerPolicy, registerDemo, registerApprovals, registerAudit, registerHook, registerInstall, registerServe, registerKeys, registerMcp];
-import { registerReplay } from './replay.ts';
-import { registerProfile } from './profile.ts';
-COMMANDS.push(registerReplay, registerProfile);
-import { registerScan } from './scan.ts';
-COMMANDS.push(registerScan);
+type Register = (program: Command) => void;
+
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<Register>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'check', load: async () => (await import('./check.ts')).registerCheck },
+  { name: 'explain', load: async () => (await import('./explain.ts')).registerExplain },
+  { name: 'policy', load: async () => (await import('./policy.ts')).registerPolicy },
+  { name: 'scan', load: async () => (await import('./scan.ts')).registerScan },
+  { name: 'demo', load: async () => (await import('./demo.ts')).registerDemo },
+  { name: 'serve', load: async () => (await import('./serve.ts')).registerServe },
+  { name: 'keys', load: async () => (await import('./keys.ts')).registerKeys },
+  { name: 'approvals', load: async () => (await import('./approvals.ts')).registerApprovals },
+  { name: 'audit', load: async () => (await import('./audit.ts')).registerAudit },
+  { name: 'replay', load: async () => (await import('./replay.ts')).registerReplay },
+  { name: 'profile', load: async () => (await import('./profile.ts')).registerProfile },
+  { name: 'hook', load: async () => (await import('./hook.ts')).registerHook },
+  { name: 'install', load: async () => (await import('./install.ts')).registerInstall },
+  { name: 'mcp', load: async () => (await import('./mcp.ts')).registerMcp },
+];
