@@ -16,7 +16,7 @@ import type { Action, Decision } from '../action.ts';
 import { PolicyError, type PolicyIssue } from '../policy/errors.ts';
 import type { CompiledPolicy } from '../policy/compile.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { AuditLog, auditDecisions, type Durability } from '../audit/index.ts';
+import { AuditLog, attachAudit, type Durability } from '../audit/index.ts';
 import { ApprovalQueue, QueueApprover } from '../approval/index.ts';
 import { KeyStore } from './auth.ts';
 import { RateLimiter } from './ratelimit.ts';
@@ -110,7 +110,8 @@ export class Gateway {
         sseClients: () => feed.clientCount,
         keys: () => k.count,
       });
-      fw.onDecision(auditDecisions(log));
+      // Decisions, the policy loaded now and every reload; the policy's audit: section redacts.
+      attachAudit(fw, log, { by: 'gateway' });
       fw.onDecision((e) => {
         metrics.decision(e.decision);
         feed.add(e.action, e.decision);

@@ -12,7 +12,7 @@ import { PolicyError } from '../../policy/errors.ts';
 import { ensureDataDir } from '../../store/datadir.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { ApprovalQueue, QueueApprover } from '../../approval/index.ts';
-import { AuditLog, auditDecisions } from '../../audit/index.ts';
+import { AuditLog, attachAudit } from '../../audit/index.ts';
 import { McpGuard, type McpEvent } from '../../adapters/mcp/guard.ts';
 import { FilePinStore } from '../../adapters/mcp/pins.ts';
 import { StdioProxy } from '../../adapters/mcp/stdio-proxy.ts';
@@ -93,7 +93,7 @@ async function setup(opts: Opts): Promise<{ fw: Firewall; guardOpts: Constructor
   if (store && opts.approvals) approver = new QueueApprover(new ApprovalQueue(store, { audit }), { onError: (m) => log(`approvals: ${m}`) });
   const fw = await createFirewall({ policy: opts.policy ?? defaultPolicyPath(), approver });
   // Audit first: a failed durable write makes the decision a deny before anyone approves it.
-  if (audit) fw.onDecision(auditDecisions(audit));
+  if (audit) attachAudit(fw, audit, { by: 'mcp' });
   if (approver) fw.onDecision(approver.listener());
   const principal = opts.agent ? { id: opts.agent } : undefined;
   return {
