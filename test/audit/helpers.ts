@@ -7,7 +7,7 @@ import { AuditLog, loadVerifyKey, verifyLog, type AuditOptions, type VerifyRepor
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'agentwall-audit-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   return dir;
 }
 

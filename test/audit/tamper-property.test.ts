@@ -109,7 +109,7 @@ test('any single tampering of a checkpointed log is reported', (t) => {
         if (op.kind === 'append') return !r.ok || r.unsignedTail > 0;
         return !r.ok;
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       }
     }),
     { numRuns: 100 },

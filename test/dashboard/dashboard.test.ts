@@ -29,7 +29,7 @@ before(async () => {
 after(async () => {
   await ctx?.close();
   await s.close();
-  rmSync(profile, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 const post = async (path: string, body: unknown, token: string) => {

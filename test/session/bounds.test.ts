@@ -128,7 +128,7 @@ test('SQLite store: sessions beyond maxSessions are deleted, least recently upda
     assert.equal(again.getSession('s19')?.steps, 2);
     again.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 

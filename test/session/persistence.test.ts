@@ -34,7 +34,7 @@ test('state survives between separate processes with the same session id', () =>
     assert.equal(store.getAgent('bot')?.steps, 9);
     store.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -64,7 +64,7 @@ test('concurrent writers: no recorded event is lost', async () => {
     assert.equal(store.getAgent('p')?.steps, n * per);
     store.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -82,7 +82,7 @@ test('a failed write makes later decisions of that session deny until a write su
     assert.equal(d.effect, 'deny', 'a store that cannot be read never allows');
     assert.throws(() => tracker.view(act), /incomplete|not open|closed/i);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -101,6 +101,6 @@ test('persisted state reloads with the same provenance and profile', () => {
     assert.equal(s2.getAgent('p')?.profile.tools.get('send'), 1);
     s2.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });

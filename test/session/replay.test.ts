@@ -55,7 +55,7 @@ test('replay: the injected payment is stopped, the clean run is not interrupted'
     const blind = await replayAgentDojo(runs, await replayOptions(POLICY, { scan: false }));
     assert.equal(blind.total.stopped, 0);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -76,7 +76,7 @@ test('agentwall replay prints per-suite results; bad input is a clear error', ()
     assert.match(bad.stderr, /line 1: not valid JSON/);
     assert.equal(agentwall(['replay', '--format', 'nope', file, '--policy', POLICY]).code, 3);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -104,6 +104,6 @@ test('agentwall profile list / show AGENT reads the persisted profiles', () => {
     assert.match(score.stdout, /^0\.\d+: first use of curl by this agent; destination evil\.example never seen/);
     assert.equal(agentwall(['profile', 'list', '--data-dir', join(dir, 'missing')]).code, 3);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
