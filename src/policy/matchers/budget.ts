@@ -10,8 +10,7 @@
 
 import { registerMatcher, type Cond, type EvalContext } from '../matcher.ts';
 import { compileField } from '../fields.ts';
-import { snapshotOf } from '../../session/snapshot.ts';
-import { duration, effectsOf, keyOf, mapOf, sameKey } from './session-common.ts';
+import { duration, effectsOf, keyOf, mapOf, walkWindow } from './session-common.ts';
 
 function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -39,26 +38,11 @@ registerMatcher({
       const raw = get(ctx.action);
       const current = raw === undefined ? 0 : num(raw);
       if (current === undefined) throw new Error(`${v.sum} is not a number`);
-      const snap = snapshotOf(ctx, 'budget');
-      const h = snap.history(key.scope);
       let sum = current;
-      if (!h) return sum;
-      const since = ctx.now - per;
-      let covered = false;
-      for (let i = 0; i < h.size; i++) {
-        const e = h.back(i)!;
-        if (e.t < since) {
-          covered = true;
-          break;
-        }
-        if (!effects.has(e.effect) || !sameKey(e, key, ctx.action.tool, ctx.action.kind)) continue;
-        const pctx = snap.pastContext(e);
-        if (match && !match.test(pctx)) continue;
-        sum += num(get(pctx.action)) ?? 0;
-      }
-      if (!covered && h.size >= h.capacity) {
-        throw new Error(`budget window ${v.per} reaches past the ${h.capacity} actions kept in the ${key.scope} history; raise the history limit or shorten the window`);
-      }
+      walkWindow(ctx, 'budget', { per, perText: v.per, key, effects, match }, (past) => {
+        sum += num(get(past.action)) ?? 0;
+        return true;
+      });
       return sum;
     };
     return {

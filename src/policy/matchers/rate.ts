@@ -10,8 +10,7 @@
 // past the retained history, the count is unknown and the rule fails closed.
 
 import { registerMatcher, type Cond } from '../matcher.ts';
-import { snapshotOf } from '../../session/snapshot.ts';
-import { duration, effectsOf, keyOf, mapOf, positiveInt, sameKey } from './session-common.ts';
+import { duration, effectsOf, keyOf, mapOf, positiveInt, walkWindow } from './session-common.ts';
 
 registerMatcher({
   key: 'rate',
@@ -26,26 +25,8 @@ registerMatcher({
     const effects = effectsOf(v.effects, c, ['effects']);
     const match = v.match !== undefined ? c.conditions(v.match, ['match']) : undefined;
     const count = (ctx: Parameters<Cond['test']>[0]): number => {
-      const snap = snapshotOf(ctx, 'rate');
-      const h = snap.history(key.scope);
-      if (!h) return 0;
-      const { tool, kind } = ctx.action;
-      const since = ctx.now - per;
       let n = 0;
-      let covered = false;
-      for (let i = 0; i < h.size; i++) {
-        const e = h.back(i)!;
-        if (e.t < since) {
-          covered = true;
-          break;
-        }
-        if (!effects.has(e.effect) || !sameKey(e, key, tool, kind)) continue;
-        if (match && !match.test(snap.pastContext(e))) continue;
-        if (++n >= max) return n;
-      }
-      if (!covered && h.size >= h.capacity) {
-        throw new Error(`rate window ${v.per} reaches past the ${h.capacity} actions kept in the ${key.scope} history; raise the history limit or shorten the window`);
-      }
+      walkWindow(ctx, 'rate', { per, perText: v.per, key, effects, match }, () => ++n < max);
       return n;
     };
     return {

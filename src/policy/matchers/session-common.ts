@@ -2,7 +2,8 @@
 // session, anomaly): strict parsing of their small option maps, with every
 // mistake reported as a located load error.
 
-import type { CompileCtx } from '../matcher.ts';
+import type { CompileCtx, Cond, EvalContext } from '../matcher.ts';
+import { snapshotOf } from '../../session/snapshot.ts';
 import type { PolicyPath } from '../errors.ts';
 import type { Effect } from '../../action.ts';
 import type { HistoryEntry } from '../../session/types.ts';
@@ -99,4 +100,35 @@ export function sameKey(e: HistoryEntry, k: Keying, tool: string | undefined, ki
   if (k.tool && e.tool !== tool) return false;
   if (k.kind && e.kind !== kind) return false;
   return true;
+}
+
+/**
+ * Visits, newest first, the past actions inside a sliding time window that
+ * share the key, have one of `effects` and satisfy `match` (rate and budget
+ * walk the same window). `visit` returns false to stop early. When the window
+ * reaches past the retained history the answer is unknown: throws (the rule
+ * fails closed).
+ */
+export function walkWindow(
+  ctx: EvalContext,
+  what: 'rate' | 'budget',
+  w: { per: number; perText: unknown; key: Keying; effects: ReadonlySet<string>; match: Cond | undefined },
+  visit: (past: EvalContext) => boolean,
+): void {
+  const snap = snapshotOf(ctx, what);
+  const h = snap.history(w.key.scope);
+  if (!h) return;
+  const { tool, kind } = ctx.action;
+  const since = ctx.now - w.per;
+  for (let i = 0; i < h.size; i++) {
+    const e = h.back(i)!;
+    if (e.t < since) return;
+    if (!w.effects.has(e.effect) || !sameKey(e, w.key, tool, kind)) continue;
+    const past = snap.pastContext(e);
+    if (w.match && !w.match.test(past)) continue;
+    if (!visit(past)) return;
+  }
+  if (h.size >= h.capacity) {
+    throw new Error(`${what} window ${String(w.perText)} reaches past the ${h.capacity} actions kept in the ${w.key.scope} history; raise the history limit or shorten the window`);
+  }
 }
