@@ -20,29 +20,12 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
+/** The hashed content of a record: the input with its time fixed, built once at append time. */
+export type RecordContent = AuditInput & { ts: number };
+
 /** A stored record. `body` is the canonical JSON of the content (everything but seq and the hashes). */
-export interface AuditRecord {
+export type AuditRecord = RecordContent & {
   seq: number;
-  ts: number;
-  type: AuditType;
-  principal?: string;
-  session?: string;
-  effect?: string;
-  tool?: string;
-  rules?: string[];
-  data?: Record<string, unknown>;
   prevHash: string;
   hash: string;
-}
-
-/** The hashed content of a record: built once at append time. */
-export interface RecordContent {
-  ts: number;
-  type: AuditType;
-  principal?: string;
-  session?: string;
-  effect?: string;
-  tool?: string;
-  rules?: string[];
-  data?: Record<string, unknown>;
-}
+};
