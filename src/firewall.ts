@@ -98,15 +98,20 @@ export class Firewall {
   /** Decides an action synchronously. Never throws; errors become deny. */
   guard(action: Action): Decision {
     const facts = new LazyFacts(action, this.analyzers);
+    const limits = this.opts.limits ?? DEFAULT_ACTION_LIMITS;
+    // Checked once here: decide() then trusts the shape, and only a valid action
+    // reaches the session layer (view before, record after).
+    let valid = false;
     let decision: Decision;
     try {
-      const session = this.opts.session?.view(action);
-      decision = decide(this.compiled, action, { facts, session, now: this.now(), limits: this.opts.limits ?? DEFAULT_ACTION_LIMITS });
+      valid = checkAction(action, limits).length === 0;
+      const session = valid ? this.opts.session?.view(action) : undefined;
+      decision = decide(this.compiled, action, { facts, session, now: this.now(), limits, trusted: valid });
     } catch (e) {
       decision = this.failure(`internal error: ${(e as Error).message}`);
     }
     decision = this.notify(action, decision, facts);
-    if (this.opts.session && checkAction(action, this.opts.limits).length === 0) {
+    if (this.opts.session && valid) {
       try {
         this.opts.session.record(action, decision, facts);
       } catch {
