@@ -12,6 +12,7 @@ import { DEFAULT_ACTION_LIMITS, checkAction } from './action.ts';
 import { loadPolicy, type PolicyInput } from './policy/index.ts';
 import type { CompiledPolicy } from './policy/compile.ts';
 import { decide } from './policy/decide.ts';
+import { memoizePast, type PastMemo } from './policy/past.ts';
 import { explain, type Explanation } from './policy/explain.ts';
 import type { SessionView } from './policy/matcher.ts';
 import { LazyFacts, type Analyzer, type AnalyzerSet } from './analyze/facts.ts';
@@ -23,7 +24,12 @@ import type { InjectionClassifier, ScanResult } from './scan/types.ts';
 /** Session state seen by policies and updated after each decision (see src/session). */
 export interface SessionProvider {
   view(action: Action): SessionView | undefined;
-  record(action: Action, decision: Decision, facts: LazyFacts): void;
+  /**
+   * Called after each decision on a valid action. `past`: which of the policy's
+   * past-action conditions (after/rate/budget `match`) this action meets,
+   * evaluated now with the decision's facts; keep it instead of the facts.
+   */
+  record(action: Action, decision: Decision, facts: LazyFacts, past: PastMemo | undefined): void;
   /** Optional: told about every scan, so the session records what entered it (user input: trusted; tool responses: untrusted). */
   noteScan?(text: string, result: { point: 'input' | 'response' | 'output'; findings?: ReadonlyArray<{ type: string; rule?: string; score?: number }>; injection?: { score: number; threshold: number } }, opts: { session?: string; source?: string }): void;
 }
@@ -103,17 +109,20 @@ export class Firewall {
     // reaches the session layer (view before, record after).
     let valid = false;
     let decision: Decision;
+    const policy = this.compiled;
+    const now = this.now();
     try {
       valid = checkAction(action, limits).length === 0;
       const session = valid ? this.opts.session?.view(action) : undefined;
-      decision = decide(this.compiled, action, { facts, session, now: this.now(), limits, trusted: valid });
+      decision = decide(policy, action, { facts, session, now, limits, trusted: valid });
     } catch (e) {
       decision = this.failure(`internal error: ${(e as Error).message}`);
     }
     decision = this.notify(action, decision, facts);
     if (this.opts.session && valid) {
       try {
-        this.opts.session.record(action, decision, facts);
+        const past = memoizePast(policy, { action, facts, session: undefined, now });
+        this.opts.session.record(action, decision, facts, past);
       } catch {
         /* session recording must never turn a decision looser; it is best effort after the decision */
       }

@@ -36,6 +36,10 @@ export class LazyFacts implements FactSource {
     return value as T;
   }
 
+  derive(action: Action): LazyFacts {
+    return new LazyFacts(action, this.analyzers);
+  }
+
   /** Facts computed so far (for audit and explain). */
   computed(): Record<string, unknown> {
     return this.cache ? Object.fromEntries(this.cache) : {};

@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Effect, ApprovalRequirement } from '../action.ts';
+import type { Cond, PastCond } from './matcher.ts';
 import { EFFECT_RANK, ACTION_KINDS } from '../action.ts';
 import { CompileIssue, PolicyError, formatPath, type PolicyIssue, type PolicyPath } from './errors.ts';
 import type { PolicySource } from './load.ts';
@@ -49,8 +50,13 @@ export interface CompiledPolicy {
   /** Registered sections (scan:, audit:, ...) after validation and merge. */
   readonly sections: Readonly<Record<string, unknown>>;
   readonly files: readonly string[];
+  /** Conditions on past actions (after/rate/budget `match`), evaluated when an action is recorded (policy/past.ts). */
+  readonly pastConditions: readonly PastCond[];
   candidates(kind: string, tool: string): Candidates;
 }
+
+/** Part of every PastCond key: bump when the meaning of a fact or condition changes, so memos recorded before are not trusted. */
+const PAST_KEY_VERSION = 1;
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 5 * 60_000;
 
@@ -109,6 +115,14 @@ export function compilePolicy(sources: readonly PolicySource[]): CompiledPolicy 
   }
 
   // 3. Rules.
+  const pastConds = new Map<string, PastCond>();
+  const listsJson = canonicalJson(Object.fromEntries(lists));
+  const past = (raw: unknown, cond: Cond): PastCond => {
+    const key = createHash('sha256').update(`${PAST_KEY_VERSION}\n${canonicalJson(raw)}\n${listsJson}`).digest('base64url').slice(0, 16);
+    let p = pastConds.get(key);
+    if (!p) pastConds.set(key, (p = { key, cond }));
+    return p;
+  };
   const rules: CompiledRule[] = [];
   const index: IndexEntry[] = [];
   const ruleOrigin = new Map<string, string>();
@@ -123,6 +137,7 @@ export function compilePolicy(sources: readonly PolicySource[]): CompiledPolicy 
         if (!l) throw new CompileIssue(`unknown list '$${name}'${lists.size ? ` (defined: ${[...lists.keys()].join(', ')})` : ' (no lists are defined)'}`, path);
         return l;
       },
+      past,
     };
     (doc.rules ?? []).forEach((r, i) => {
       const at: PolicyPath = ['rules', i];
@@ -181,6 +196,7 @@ export function compilePolicy(sources: readonly PolicySource[]): CompiledPolicy 
     lists,
     sections,
     files: sources.map((s) => s.file),
+    pastConditions: [...pastConds.values()],
     candidates: buildIndex(index),
   };
 }

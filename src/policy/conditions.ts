@@ -3,7 +3,7 @@
 // (args.amount, principal.roles, ...), registered matchers (shell, path, host,
 // time, ...) or the combinators all / any / not.
 
-import type { Cond, CompileCtx, EvalContext } from './matcher.ts';
+import type { Cond, CompileCtx, EvalContext, PastCond } from './matcher.ts';
 import { getMatcher, matcherKeys } from './matcher.ts';
 import { compileField, isFieldKey, FIELD_ROOTS } from './fields.ts';
 import { compileOperand } from './operators.ts';
@@ -14,7 +14,10 @@ export interface CondGroup extends Cond {
   readonly children: readonly Cond[];
 }
 
-export type BaseCtx = Pick<CompileCtx, 'error' | 'list'>;
+export type BaseCtx = Pick<CompileCtx, 'error' | 'list'> & {
+  /** Registers a compiled past-action condition with the policy being compiled; without it, past conditions are not memoized. */
+  past?(raw: unknown, cond: Cond): PastCond;
+};
 
 const COMBINATORS = ['all', 'any', 'not'];
 
@@ -88,6 +91,10 @@ function compileEntry(key: string, value: unknown, path: PolicyPath, base: BaseC
       list: (name, sub = []) => base.list(name, [...path, ...sub]),
       operand: (v, sub = [], opts) => compileOperand(v, base, [...path, ...sub], opts),
       conditions: (v, sub = []) => compileConditions(v, [...path, ...sub], base),
+      pastConditions: (v, sub = []) => {
+        const cond = compileConditions(v, [...path, ...sub], base);
+        return base.past ? base.past(v, cond) : { key: '', cond };
+      },
     };
     return matcher.compile(value, ctx);
   }

@@ -12,6 +12,8 @@ import type { PolicyPath } from './errors.ts';
 export interface FactSource {
   /** Returns the named fact, computing it on first use. Throws if no analyzer has that name. */
   get<T = unknown>(name: string): T;
+  /** A fact source for another action with the same analyzers (facts of a past action, recomputed). */
+  derive?(action: Action): FactSource;
 }
 
 /** Read-only view of session state; filled in by the session layer. */
@@ -39,6 +41,17 @@ export interface Cond {
   actual?(ctx: EvalContext): unknown;
 }
 
+/**
+ * A condition on a past action (`after: { match }`, the `match` of `rate` and
+ * `budget`). The firewall evaluates every such condition once, when an action
+ * is recorded, and the session keeps only which held (see policy/past.ts).
+ */
+export interface PastCond {
+  /** Same for the same condition text, policy lists and engine version (so it survives reloads and processes); '' when not memoizable. */
+  readonly key: string;
+  readonly cond: Cond;
+}
+
 /** A compiled test on one value (operators such as eq, in, glob, regex, gt, ...). */
 export interface ValueTest {
   (value: unknown): boolean;
@@ -61,6 +74,8 @@ export interface CompileCtx {
   operand(value: unknown, sub?: PolicyPath, opts?: { scalar?: 'eq' | 'glob' }): ValueTest;
   /** Compiles a nested condition map (the same language as `when`). */
   conditions(value: unknown, sub?: PolicyPath): Cond;
+  /** Compiles a condition map that past actions are tested against, registered with the policy (see PastCond). */
+  pastConditions(value: unknown, sub?: PolicyPath): PastCond;
 }
 
 export interface MatcherDef {

@@ -5,7 +5,8 @@
 // (anomaly score, provenance lookups) is computed on first use by a matcher.
 
 import type { Action } from '../action.ts';
-import type { EvalContext, FactSource } from '../policy/matcher.ts';
+import type { EvalContext, FactSource, PastCond } from '../policy/matcher.ts';
+import { heldBefore } from '../policy/past.ts';
 import type { AnalyzerSet } from '../analyze/facts.ts';
 import { extractValues, keysOfValue } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
@@ -99,16 +100,25 @@ export class SessionSnapshot {
     return a;
   }
 
-  /** Evaluation context for a past action, so `after:` / `rate: { match }` conditions can test it. */
-  pastContext(e: HistoryEntry): EvalContext {
-    let ctx = PAST.get(e);
-    if (!ctx) {
-      const action: Action = { kind: e.kind, tool: e.tool, args: e.args, session: e.session, principal: e.principal !== undefined ? { id: e.principal } : undefined };
-      ctx = { action, facts: new PastFacts(action, e.facts, LIVE_FACTS.get(e), this.analyzers), session: undefined, now: e.t };
-      PAST.set(e, ctx);
-    }
-    return ctx;
+  /**
+   * Did the past action `e` meet the past condition `p`? From its memo when
+   * the memo covers `p`; else by evaluating `p` on the stored action, with
+   * facts from `current` (the deciding action's facts) derived for it.
+   */
+  held(e: HistoryEntry, p: PastCond, current: FactSource): boolean {
+    return heldBefore(p, e.past, () => this.pastContext(e, current));
   }
+
+  /** Evaluation context for a past action, for conditions its memo does not cover. */
+  pastContext(e: HistoryEntry, current: FactSource): EvalContext {
+    const action = pastAction(e);
+    return { action, facts: new PastFacts(action, e.facts, current, this.analyzers), session: undefined, now: e.t };
+  }
+}
+
+/** A past action as the rules see it: the stored (bounded) fields. */
+export function pastAction(e: HistoryEntry): Action {
+  return { kind: e.kind, tool: e.tool, args: e.args, session: e.session, principal: e.principal !== undefined ? { id: e.principal } : undefined };
 }
 
 /** Actions in the last minute of a history (newest first, stops at the first older one). */
@@ -122,34 +132,27 @@ export function perMinute(h: Ring<HistoryEntry>, now: number): number {
   return n;
 }
 
-const PAST = new WeakMap<HistoryEntry, EvalContext>();
-/** The decision-time fact source of entries recorded by this process: computes any fact later with the firewall's analyzers. */
-const LIVE_FACTS = new WeakMap<HistoryEntry, FactSource>();
-
-export function rememberFacts(e: HistoryEntry, facts: FactSource | undefined): void {
-  if (facts) LIVE_FACTS.set(e, facts);
-}
-
 /**
- * Facts of a past action: those computed when it was decided; else, for an
- * action decided in this process, its decision-time fact source; else
- * recomputed by the tracker's analyzers (a persisted entry); else an error.
+ * Facts of a past action whose memo does not cover a condition: facts stored
+ * by earlier versions, else recomputed from the stored (bounded) action with
+ * the deciding firewall's analyzers, else with the tracker's, else an error.
  */
 class PastFacts implements FactSource {
+  private derived: FactSource | undefined;
   private cache: Map<string, unknown> | undefined;
   constructor(
     private readonly action: Action,
     private readonly stored: Record<string, unknown> | undefined,
-    private readonly live: FactSource | undefined,
+    private readonly current: FactSource,
     private readonly analyzers: AnalyzerSet | undefined,
   ) {}
   get<T = unknown>(name: string): T {
     if (this.stored && Object.prototype.hasOwnProperty.call(this.stored, name)) return this.stored[name] as T;
-    if (this.live) return this.live.get<T>(name);
+    if (this.current.derive) return (this.derived ??= this.current.derive(this.action)).get<T>(name);
     const hit = this.cache?.get(name);
     if (hit !== undefined) return hit as T;
     const a = this.analyzers?.get(name);
-    if (!a) throw new Error(`fact '${name}' of a past action is not available (no analyzer '${name}' given to the session tracker)`);
+    if (!a) throw new Error(`fact '${name}' of a past action is not available (no analyzer '${name}')`);
     const v = a.analyze(this.action);
     (this.cache ??= new Map()).set(name, v);
     return v as T;

@@ -8,6 +8,17 @@
 import { Ring } from './ring.ts';
 import { ORIGIN, type FindingCounts, type HistoryEntry, type SessionLimits, type ValueOrigin } from './types.ts';
 import { Profile, type ProfileJson } from './profile.ts';
+import { pastMemoOf } from '../policy/past.ts';
+
+/** A history entry read back from storage: a malformed past memo is dropped (its conditions are then evaluated again). */
+export function storedEntry(e: HistoryEntry): HistoryEntry {
+  if (e.past !== undefined) {
+    const m = pastMemoOf(e.past);
+    if (m) e.past = m;
+    else delete e.past;
+  }
+  return e;
+}
 
 /** User text kept for substring provenance of multi-word values ("Dalton Street 123"). */
 const MAX_USER_TEXT = 16 * 1024;
@@ -154,7 +165,7 @@ export class SessionState {
     s.agent = j.agent;
     s.steps = j.steps;
     s.seq = j.seq ?? 0;
-    s.history = Ring.from(limits.maxHistory, j.history);
+    s.history = Ring.from(limits.maxHistory, j.history.map(storedEntry));
     for (const [k, mask, tools, step] of j.values.slice(-limits.maxValues)) {
       s.values.set(k, { mask, tools, step });
       s.originsSeen |= mask;
@@ -238,7 +249,7 @@ export class AgentState {
     if (j.v !== 1) throw new Error(`unsupported agent state version ${String(j.v)}`);
     const a = new AgentState(j.id, limits);
     a.steps = j.steps;
-    a.history = Ring.from(limits.maxAgentHistory, j.history);
+    a.history = Ring.from(limits.maxAgentHistory, j.history.map(storedEntry));
     a.profile = Profile.fromJSON(j.profile);
     a.lastTool = j.lastTool;
     return a;

@@ -11,20 +11,21 @@
 
 import type { Action, Decision } from '../action.ts';
 import type { SessionView } from '../policy/matcher.ts';
-import type { AnalyzerSet, LazyFacts } from '../analyze/facts.ts';
+import type { AnalyzerSet } from '../analyze/facts.ts';
+import type { FactSource } from '../policy/matcher.ts';
 import { extractValues } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
-import { SessionSnapshot, SNAPSHOT_KEY, perMinute, rememberFacts, type ProfileMode } from './snapshot.ts';
+import { SessionSnapshot, SNAPSHOT_KEY, perMinute, type ProfileMode } from './snapshot.ts';
+import { Interner } from './intern.ts';
+import type { PastMemo } from '../policy/past.ts';
 import { MemorySessionStore, type SessionStore } from './store.ts';
 import { ORIGIN, type HistoryEntry, type ScanNote } from './types.ts';
 
 export interface TrackerOptions {
   /** 'adaptive' (default): learn from allowed actions and score; 'learn': learn, never score; 'enforce': score a frozen profile. */
   profileMode?: ProfileMode;
-  /** Analyzers used to recompute facts of past actions loaded from a persistent store. */
+  /** Analyzers used to recompute facts of past actions when the deciding firewall gives none (CLI tools). */
   analyzers?: AnalyzerSet;
-  /** Largest facts object (JSON bytes) kept with a history entry. */
-  maxFactsBytes?: number;
   now?: () => number;
 }
 
@@ -48,6 +49,7 @@ const MAX_FAILED = 10_000;
 export class SessionTracker {
   private readonly failed = new Set<string>();
   private readonly mode: ProfileMode;
+  private readonly intern = new Interner();
   /** Incremented on every noteScan, so a caller can tell whether firewall.scan reached the tracker. */
   scansNoted = 0;
 
@@ -77,28 +79,29 @@ export class SessionTracker {
     return { [SNAPSHOT_KEY]: new SessionSnapshot(action, session, agent, this.now(), this.mode, this.opts.analyzers) };
   }
 
-  record(action: Action, decision: Decision, facts?: LazyFacts): void {
+  /**
+   * Appends a decided action to its session and agent histories. `past` is
+   * the memo of the policy's past conditions for this action (policy/past.ts);
+   * the decision's facts are not kept (`_facts` is part of the provider interface).
+   */
+  record(action: Action, decision: Decision, _facts?: FactSource, past?: PastMemo): void {
     const t = this.now();
     const sid = action.session || undefined;
     const aid = action.principal?.id;
-    const entry = this.entryOf(action, decision, facts, t);
+    const entry = this.entryOf(action, decision, past, t);
     let failure: unknown;
     if (sid !== undefined) {
       failure = this.guarded(`s:${sid}`, () =>
         this.store.updateSession(sid, (s) => {
           s.agent ??= aid;
-          const e = { ...entry, step: s.steps + 1 };
-          rememberFacts(e, facts);
-          s.push(e);
+          s.push({ ...entry, step: s.steps + 1 });
         }),
       );
     }
     if (aid !== undefined) {
       failure ??= this.guarded(`a:${aid}`, () =>
         this.store.updateAgent(aid, (a) => {
-          const e = { ...entry, step: a.steps + 1 };
-          rememberFacts(e, facts);
-          a.push(e);
+          a.push({ ...entry, step: a.steps + 1 });
           if (decision.effect !== 'allow') return;
           const f = featuresOf(action);
           if (this.mode !== 'enforce') a.profile.learn(f, a.lastTool, perMinute(a.history, t), t);
@@ -163,31 +166,24 @@ export class SessionTracker {
     }
   }
 
-  private entryOf(action: Action, decision: Decision, facts: LazyFacts | undefined, t: number): HistoryEntry {
+  private entryOf(action: Action, decision: Decision, past: PastMemo | undefined, t: number): HistoryEntry {
     const limits = this.store.limits;
-    const e: HistoryEntry = { step: 0, t, kind: action.kind, effect: decision.effect };
-    if (action.tool !== undefined) e.tool = action.tool;
-    if (action.args !== undefined) e.args = boundArgs(action.args, limits.maxArgString);
-    if (action.principal?.id !== undefined) e.principal = action.principal.id;
-    if (action.session !== undefined) e.session = action.session;
-    if (decision.rules.length > 0) e.rules = decision.rules.slice(0, 16);
-    const computed = facts?.computed();
-    if (computed && Object.keys(computed).length > 0) {
-      try {
-        const json = JSON.stringify(computed);
-        if (json.length <= (this.opts.maxFactsBytes ?? 4096)) e.facts = JSON.parse(json) as Record<string, unknown>;
-      } catch {
-        /* facts that do not serialize are recomputed later by the analyzers, if any */
-      }
-    }
+    const i = this.intern;
+    const e: HistoryEntry = { step: 0, t, kind: i.str(action.kind), effect: decision.effect };
+    if (action.tool !== undefined) e.tool = i.str(action.tool);
+    if (action.args !== undefined) e.args = boundArgs(action.args, limits.maxArgString, i);
+    if (action.principal?.id !== undefined) e.principal = i.str(action.principal.id);
+    if (action.session !== undefined) e.session = i.str(action.session);
+    if (decision.rules.length > 0) e.rules = i.list(decision.rules.slice(0, 16));
+    if (past !== undefined) e.past = past;
     return e;
   }
 }
 
 /** A copy of the arguments with strings cut to `max` characters, depth and breadth bounded. */
-export function boundArgs(args: Record<string, unknown>, max: number): Record<string, unknown> {
+export function boundArgs(args: Record<string, unknown>, max: number, intern?: Interner): Record<string, unknown> {
   const cut = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return v.length > max ? v.slice(0, max) : v;
+    if (typeof v === 'string') return v.length > max ? v.slice(0, max) : intern ? intern.str(v) : v;
     if (v === null || typeof v !== 'object') return v;
     if (depth >= 4) return '[nested]';
     if (Array.isArray(v)) return v.slice(0, 32).map((x) => cut(x, depth + 1));
@@ -195,7 +191,7 @@ export function boundArgs(args: Record<string, unknown>, max: number): Record<st
     let n = 0;
     for (const k of Object.keys(v)) {
       if (n++ >= 32) break;
-      out[k] = cut((v as Record<string, unknown>)[k], depth + 1);
+      out[intern ? intern.str(k) : k] = cut((v as Record<string, unknown>)[k], depth + 1);
     }
     return out;
   };

@@ -4,6 +4,7 @@
 // ever read a snapshot of this state; it changes after a decision, in record().
 
 import type { Effect } from '../action.ts';
+import type { PastMemo } from '../policy/past.ts';
 
 /** Where a value entered the session. Bit flags, so a value seen in several places keeps all of them. */
 export const ORIGIN = {
@@ -68,8 +69,10 @@ export interface HistoryEntry {
   session?: string;
   effect: Effect;
   /** Rules that decided. */
-  rules?: string[];
-  /** Analyzer facts computed during the decision (bounded), so later rules can look at them. */
+  rules?: readonly string[];
+  /** Which of the policy's past-action conditions held for this action, evaluated when it was recorded (policy/past.ts). */
+  past?: PastMemo;
+  /** Facts stored by earlier versions (read, never written): used for conditions the memo does not cover. */
   facts?: Record<string, unknown>;
 }
 

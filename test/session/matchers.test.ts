@@ -180,3 +180,58 @@ test('after: facts of a past action are computed on demand (a secret read, then 
   assert.equal(d.effect, 'deny', d.reasons.join('; '));
   assert.deepEqual(d.rules, ['no-egress-after-secret']);
 });
+
+test('after: the history keeps a memo of past conditions, not the decision facts', async () => {
+  const { homedir } = await import('node:os');
+  const h = await harness([
+    { id: 'no-egress-after-secret', effect: 'deny', when: { kind: 'http', after: { match: { kind: 'file.read', path: { protected: true } } } } },
+  ]);
+  const read = { kind: 'file.read', args: { path: `${homedir()}/.aws/credentials` }, session: 's1', principal: { id: 'agent-1' } };
+  assert.equal(h.fw.guard(read).effect, 'allow');
+  const entry = h.tracker.store.getSession('s1')!.history.back(0)!;
+  assert.equal(entry.facts, undefined, 'no facts are kept with the entry');
+  assert.equal(entry.past?.e.length, 1, 'one past condition evaluated');
+  assert.deepEqual(entry.past?.m, entry.past?.e, 'and it held');
+  // Entries with the same outcome share one memo object.
+  h.fw.guard({ ...read, args: { path: `${homedir()}/.ssh/id_rsa` } });
+  assert.equal(h.tracker.store.getSession('s1')!.history.back(0)!.past, entry.past);
+  assert.equal(h.fw.guard({ kind: 'http', args: { url: 'https://example.com/' }, session: 's1', principal: { id: 'agent-1' } }).effect, 'deny');
+});
+
+test('after: a condition added by a reload is evaluated on earlier entries, facts recomputed from the stored action', async () => {
+  const { homedir } = await import('node:os');
+  const h = await harness([{ id: 'noop', effect: 'allow', when: { tool: 'nothing' } }]);
+  const base = { session: 's1', principal: { id: 'agent-1' } };
+  assert.equal(h.fw.guard({ kind: 'file.read', args: { path: `${homedir()}/.ssh/id_rsa` }, ...base }).effect, 'allow');
+  assert.equal(h.tracker.store.getSession('s1')!.history.back(0)!.past, undefined, 'no past conditions in the first policy');
+  await h.fw.reload({
+    version: 1,
+    default: 'allow',
+    rules: [{ id: 'seq', effect: 'deny', when: { kind: 'http', after: { match: { kind: 'file.read', path: { protected: true } } } } }],
+  } as never);
+  const d = h.fw.guard({ kind: 'http', args: { url: 'https://example.com/' }, ...base });
+  assert.equal(d.effect, 'deny', d.reasons.join('; '));
+});
+
+test('past conditions: keys are stable across compiles and change with the lists they may use', async () => {
+  const rules = [
+    { id: 'a', effect: 'deny', when: { after: { match: { tool: { in: '$t' } } } } },
+    { id: 'b', effect: 'deny', when: { rate: { max: 2, per: '1m', match: { tool: { in: '$t' } } } } },
+  ];
+  const p1 = loadPolicy({ version: 1, lists: { t: ['x'] }, rules } as never);
+  const p2 = loadPolicy({ version: 1, lists: { t: ['x'] }, rules } as never);
+  const p3 = loadPolicy({ version: 1, lists: { t: ['y'] }, rules } as never);
+  assert.equal(p1.pastConditions.length, 1, 'the same condition text is registered once');
+  assert.equal(p1.pastConditions[0]!.key, p2.pastConditions[0]!.key);
+  assert.notEqual(p1.pastConditions[0]!.key, p3.pastConditions[0]!.key);
+});
+
+test('past conditions: a memo from storage is checked, and a memo that fails evaluation is left to the rule (fails closed)', async () => {
+  const { pastMemoOf, memoizePast } = await import('../../src/policy/past.ts');
+  assert.equal(pastMemoOf({ e: 'x', m: [] }), undefined);
+  assert.equal(pastMemoOf(null), undefined);
+  assert.deepEqual(pastMemoOf({ e: ['k'], m: [] }), { e: ['k'], m: [] });
+  const p = loadPolicy({ version: 1, rules: [{ id: 'a', effect: 'deny', when: { after: { match: { 'args.x': { gt: 1 }, session_state: { injection_seen: true } } } } }] } as never);
+  const memo = memoizePast(p, { action: { kind: 'tool', tool: 't', args: { x: 5 } }, facts: { get: () => undefined } as never, session: undefined, now: 0 });
+  assert.deepEqual(memo?.e, [], 'a session condition cannot be evaluated on a past action: not memoized');
+});

@@ -31,6 +31,8 @@ test('state survives between separate processes with the same session id', () =>
     assert.equal(step(dir, ['decide', other]), 'allow', 'another session has its own history');
     const store = new SqliteSessionStore({ dataDir: dir });
     assert.equal(store.getSession('sess-42')?.steps, 8);
+    const memo = store.getSession('sess-42')!.history.back(0)!.past;
+    assert.ok(memo && memo.e.length > 0, 'the past-condition memo is persisted with each entry');
     assert.equal(store.getAgent('bot')?.steps, 9);
     store.close();
   } finally {

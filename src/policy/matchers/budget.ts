@@ -10,6 +10,7 @@
 
 import { registerMatcher, type Cond, type EvalContext } from '../matcher.ts';
 import { compileField } from '../fields.ts';
+import { pastAction } from '../../session/snapshot.ts';
 import { duration, effectsOf, keyOf, mapOf, walkWindow } from './session-common.ts';
 
 function num(v: unknown): number | undefined {
@@ -33,14 +34,14 @@ registerMatcher({
     const per = duration(v.per, c, ['per']);
     const key = keyOf(v.key, c, ['key']);
     const effects = effectsOf(v.effects, c, ['effects']);
-    const match = v.match !== undefined ? c.conditions(v.match, ['match']) : undefined;
+    const match = v.match !== undefined ? c.pastConditions(v.match, ['match']) : undefined;
     const total = (ctx: EvalContext): number => {
       const raw = get(ctx.action);
       const current = raw === undefined ? 0 : num(raw);
       if (current === undefined) throw new Error(`${v.sum} is not a number`);
       let sum = current;
       walkWindow(ctx, 'budget', { per, perText: v.per, key, effects, match }, (past) => {
-        sum += num(get(past.action)) ?? 0;
+        sum += num(get(pastAction(past))) ?? 0;
         return true;
       });
       return sum;

@@ -23,14 +23,14 @@ registerMatcher({
     const per = duration(v.per, c, ['per']);
     const key = keyOf(v.key, c, ['key']);
     const effects = effectsOf(v.effects, c, ['effects']);
-    const match = v.match !== undefined ? c.conditions(v.match, ['match']) : undefined;
+    const match = v.match !== undefined ? c.pastConditions(v.match, ['match']) : undefined;
     const count = (ctx: Parameters<Cond['test']>[0]): number => {
       let n = 0;
       walkWindow(ctx, 'rate', { per, perText: v.per, key, effects, match }, () => ++n < max);
       return n;
     };
     return {
-      describe: `rate of ${key.describe}${match ? ` (${match.describe})` : ''} >= ${max} per ${v.per}`,
+      describe: `rate of ${key.describe}${match ? ` (${match.cond.describe})` : ''} >= ${max} per ${v.per}`,
       where: c.path,
       test: (ctx) => count(ctx) >= max,
       actual: (ctx) => ({ count: count(ctx), max }),

@@ -8,7 +8,7 @@
 //   after: { match: { tool: read_inbox }, within: { time: 10m }, at_least: 3 }
 //
 // `match` uses the ordinary condition language, evaluated on the past action
-// (its facts are the ones computed when it was decided, or recomputed).
+// when it was recorded, with the facts of its decision (policy/past.ts).
 // Without `within`, the whole retained session history counts.
 
 import { registerMatcher, type Cond, type EvalContext } from '../matcher.ts';
@@ -21,7 +21,7 @@ registerMatcher({
   compile(value, c): Cond {
     const v = mapOf(value, c, ['match', 'within', 'at_least', 'effects'], 'after: { match: {...}, within: { steps: 20 } }');
     if (v.match === undefined) c.error("missing 'match' (the conditions an earlier action must meet)");
-    const match = c.conditions(v.match, ['match']);
+    const match = c.pastConditions(v.match, ['match']);
     const within: Window | undefined = v.within !== undefined ? windowOf(v.within, c, ['within']) : undefined;
     const atLeast = v.at_least !== undefined ? positiveInt(v.at_least, c, ['at_least']) : 1;
     const effects = effectsOf(v.effects, c, ['effects']);
@@ -35,12 +35,12 @@ registerMatcher({
         const e = h.back(i)!;
         if (within && !inWindow(e, within, step, ctx.now)) break;
         if (!effects.has(e.effect)) continue;
-        if (match.test(snap.pastContext(e)) && ++n >= stopAt) break;
+        if (snap.held(e, match, ctx.facts) && ++n >= stopAt) break;
       }
       return n;
     };
     return {
-      describe: `after ${atLeast > 1 ? `${atLeast}x ` : ''}(${match.describe})${within ? ` within ${describeWindow(within)}` : ''}`,
+      describe: `after ${atLeast > 1 ? `${atLeast}x ` : ''}(${match.cond.describe})${within ? ` within ${describeWindow(within)}` : ''}`,
       where: c.path,
       test: (ctx) => count(ctx, atLeast) >= atLeast,
       actual: (ctx) => ({ matches: count(ctx, Number.MAX_SAFE_INTEGER) }),

@@ -2,7 +2,7 @@
 // session, anomaly): strict parsing of their small option maps, with every
 // mistake reported as a located load error.
 
-import type { CompileCtx, Cond, EvalContext } from '../matcher.ts';
+import type { CompileCtx, EvalContext, PastCond } from '../matcher.ts';
 import { snapshotOf } from '../../session/snapshot.ts';
 import type { PolicyPath } from '../errors.ts';
 import type { Effect } from '../../action.ts';
@@ -112,8 +112,8 @@ export function sameKey(e: HistoryEntry, k: Keying, tool: string | undefined, ki
 export function walkWindow(
   ctx: EvalContext,
   what: 'rate' | 'budget',
-  w: { per: number; perText: unknown; key: Keying; effects: ReadonlySet<string>; match: Cond | undefined },
-  visit: (past: EvalContext) => boolean,
+  w: { per: number; perText: unknown; key: Keying; effects: ReadonlySet<string>; match: PastCond | undefined },
+  visit: (past: HistoryEntry) => boolean,
 ): void {
   const snap = snapshotOf(ctx, what);
   const h = snap.history(w.key.scope);
@@ -124,9 +124,8 @@ export function walkWindow(
     const e = h.back(i)!;
     if (e.t < since) return;
     if (!w.effects.has(e.effect) || !sameKey(e, w.key, tool, kind)) continue;
-    const past = snap.pastContext(e);
-    if (w.match && !w.match.test(past)) continue;
-    if (!visit(past)) return;
+    if (w.match && !snap.held(e, w.match, ctx.facts)) continue;
+    if (!visit(e)) return;
   }
   if (h.size >= h.capacity) {
     throw new Error(`${what} window ${String(w.perText)} reaches past the ${h.capacity} actions kept in the ${w.key.scope} history; raise the history limit or shorten the window`);
