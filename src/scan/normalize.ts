@@ -7,7 +7,9 @@
 // is returned too, to be scanned like any other text.
 //
 // Pure ASCII text (the common case) takes a fast path with no copy and no
-// offset map. Otherwise `map.at(i)` is the original offset of normalized char
+// offset map; so does text whose only changes replace one UTF-16 unit by one
+// (curly quotes, dashes): offsets do not move. Per-code-point work (NFKC,
+// classification) is cached, so prose with many accents or quotes stays cheap. Otherwise `map.at(i)` is the original offset of normalized char
 // i (map.at(length) = original length), so findings map back to original
 // spans. The map stores one entry per piece (a copied ASCII run or one
 // transformed code point), not one per character: looked up by binary search.
@@ -17,7 +19,7 @@ import type { Finding } from './types.ts';
 export interface Normalized {
   /** Normalized text (case preserved). */
   text: string;
-  /** Original offset of each normalized UTF-16 unit; undefined when text === original. */
+  /** Original offset of each normalized UTF-16 unit; undefined when offsets did not move (text === original, or every change replaced one UTF-16 unit by one). */
   map?: OffsetMap;
   /** Findings about hidden or invalid characters, spans in the original text. */
   findings: Finding[];
@@ -76,19 +78,45 @@ const MESSAGES: Record<string, string> = {
   confusable: 'look-alike letters from another script inside a Latin word',
 };
 
-// Bounded cache of per-code-point NFKC results: prose in one language reuses few code points.
-const nfkcCache = new Map<number, string>();
+/** What normalization does with one (non-ASCII or control) code point; computed once per code point. */
+interface CpInfo {
+  /** Invisible or invalid kind (the code point is removed), or undefined. */
+  kind: string | undefined;
+  /** NFKC replacement (combining marks on Latin letters dropped); dashes and quotes already folded. */
+  piece: string;
+  /** A Latin look-alike folded only inside a word that also holds ASCII letters. */
+  conf: boolean;
+  /** Starts with a letter (or is a look-alike): part of a word. */
+  wordish: boolean;
+  /** Starts with an ASCII letter. */
+  ascii: boolean;
+}
+
+// Bounded cache: prose in one language reuses few code points, and the regex
+// tests below cost far more than a map lookup.
+const cpCache = new Map<number, CpInfo>();
 const COMBINING = /\p{M}/gu;
-function nfkc(cp: number, ch: string): string {
-  let r = nfkcCache.get(cp);
-  if (r === undefined) {
-    r = ch.normalize('NFKC');
+export function cpInfo(cp: number): CpInfo {
+  let r = cpCache.get(cp);
+  if (r !== undefined) return r;
+  const kind = invisibleKind(cp);
+  let piece = '';
+  let conf = false;
+  let wordish = false;
+  if (kind === undefined) {
+    piece = String.fromCodePoint(cp).normalize('NFKC');
     // Drop combining marks stacked on Latin letters ("zalgo"), keep them elsewhere (Indic scripts need them).
-    const d = r.normalize('NFD');
-    if (/^[A-Za-z]/.test(d)) r = d.replace(COMBINING, '');
-    if (nfkcCache.size >= 8192) nfkcCache.clear();
-    nfkcCache.set(cp, r);
+    const d = piece.normalize('NFD');
+    if (/^[A-Za-z]/.test(d)) piece = d.replace(COMBINING, '');
+    const c = piece.length === 1 ? CONFUSABLES[piece] : undefined;
+    // a look-alike (also a dash or quote) does not end the word it sits in
+    wordish = c !== undefined || /^\p{L}/u.test(piece);
+    if (c !== undefined && /^[\u2010-\u201f]$/.test(piece)) piece = c; // dashes and quotes fold everywhere
+    else if (c !== undefined) conf = true;
   }
+  r = { kind, piece, conf, wordish, ascii: /^[A-Za-z]/.test(piece) };
+  if (cpCache.size >= 8192) cpCache.clear();
+  cpCache.set(cp, r);
   return r;
 }
 
@@ -118,138 +146,177 @@ export class OffsetMap {
   }
 }
 
+/** A surrogate pair, or one UTF-16 unit outside printable ASCII, tab and newlines. */
+const SPECIAL = /[\ud800-\udbff][\udc00-\udfff]|[^\t\n\r\x20-\x7e]/g;
+
 export function normalize(input: string): Normalized {
   if (ASCII_CLEAN.test(input)) return { text: input, findings: [], removed: {} };
-  const out: string[] = [];
-  let outLen = 0;
   const findings: Finding[] = [];
   const removed: Record<string, number> = {};
   let tagText = '';
   let runKind: string | undefined;
   let runStart = 0;
+  let runEnd = -1;
   let runCount = 0;
-  let wordStart = -1; // index into `out` of the current word, for confusable folding
-  void wordStart;
-  let wordHasAscii = false;
-  let wordConf: number[] = [];
+  // Offset map pieces, recorded only where a replacement changes the length:
+  // (normalized start, original start, 1 = copied run / 0 = one code point).
+  const outStart: number[] = [0];
+  const srcStart: number[] = [0];
+  const isRun: number[] = [1];
+  let delta = 0; // normalized offset - original offset, after the last special character
+  let changed = false;
+  let moved = false; // some replacement changed the length: offsets need the map
+  // The word around the last look-alike looked at: [start, end) in the input, and whether its look-alikes fold.
+  let wordS = -1, wordE = -1, wordFold = false;
 
-  const closeRun = (end: number) => {
+  const closeRun = () => {
     if (runKind === undefined) return;
     if (findings.length < MAX_FINDINGS) {
-      findings.push({ type: 'unicode', rule: runKind, span: { start: runStart, end }, score: runKind === 'tag' || runKind === 'bidi' ? 0.9 : 0.6, message: `${runCount} ${MESSAGES[runKind]}` });
+      findings.push({ type: 'unicode', rule: runKind, span: { start: runStart, end: runEnd }, score: runKind === 'tag' || runKind === 'bidi' ? 0.9 : 0.6, message: `${runCount} ${MESSAGES[runKind]}` });
     }
     runKind = undefined;
     runCount = 0;
   };
-  const closeWord = () => {
-    if (wordConf.length > 0 && wordHasAscii) {
-      for (const k of wordConf) out[k] = CONFUSABLES[out[k]!]!;
-      removed.confusable = (removed.confusable ?? 0) + wordConf.length;
-      if (findings.length < MAX_FINDINGS) {
-        const first = wordConf[0]!;
-        findings.push({ type: 'unicode', rule: 'confusable', span: { start: mapOut(first), end: mapOut(wordConf[wordConf.length - 1]!) + 1 }, score: 0.7, message: `${wordConf.length} ${MESSAGES.confusable}` });
-      }
-    }
-    wordStart = -1;
-    wordHasAscii = false;
-    wordConf = [];
-  };
-  // out[] holds pieces: either one source code point, or a run of plain ASCII copied 1:1 (pieceRun).
-  const pieceSrc: number[] = [];
-  const pieceRun: boolean[] = [];
-  const mapOut = (k: number) => pieceSrc[k]!;
-  const special = /[^\t\n\r\x20-\x7e]/g;
-  const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
-  for (let i = 0; i < input.length; ) {
-    // Bulk-copy the plain ASCII run starting at i.
-    special.lastIndex = i;
-    const m = special.exec(input);
-    const runEnd = m ? m.index : input.length;
-    if (runEnd > i) {
-      closeRun(i);
-      let f = i;
-      while (f < runEnd && isAsciiLetter(input.charCodeAt(f))) f++;
-      if (f === runEnd) wordHasAscii = true;
-      else {
-        if (f > i) wordHasAscii = true;
-        closeWord();
-        if (isAsciiLetter(input.charCodeAt(runEnd - 1))) {
-          wordStart = out.length;
-          wordHasAscii = true;
-        }
-      }
-      out.push(input.slice(i, runEnd));
-      pieceSrc.push(i);
-      pieceRun.push(true);
-      i = runEnd;
-      if (i >= input.length) break;
-    }
-    const c = input.charCodeAt(i);
-    let cp = c;
-    let w = 1;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < input.length) {
-      const d = input.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-        w = 2;
-      }
-    }
-    const kind = invisibleKind(cp);
+  // One native replace pass: printable ASCII is copied by the engine, the callback sees only the rest.
+  const text = input.replace(SPECIAL, (ch: string, off: number): string => {
+    const w = ch.length;
+    const cp = w === 2 ? (ch.charCodeAt(0) - 0xd800) * 0x400 + (ch.charCodeAt(1) - 0xdc00) + 0x10000 : ch.charCodeAt(0);
+    const info = cpInfo(cp);
+    const kind = info.kind;
     if (kind !== undefined) {
-      if (kind !== runKind) {
-        closeRun(i);
+      if (kind !== runKind || off !== runEnd) {
+        closeRun();
         runKind = kind;
-        runStart = i;
+        runStart = off;
       }
+      runEnd = off + w;
       runCount++;
       removed[kind] = (removed[kind] ?? 0) + 1;
       if (kind === 'tag' && cp >= 0xe0020 && cp <= 0xe007e && tagText.length < 65536) tagText += String.fromCharCode(cp - 0xe0000);
-      i += w;
-      continue;
+      changed = true;
+      record(off, w, 0);
+      return '';
     }
-    closeRun(i);
-    let piece = nfkc(cp, w === 2 ? input.slice(i, i + 2) : input[i]!);
-    const conf = CONFUSABLES[piece] !== undefined && piece.length === 1;
-    const wordish = conf || /^\p{L}/u.test(piece);
-    if (wordish) {
-      if (wordStart < 0) wordStart = out.length;
-      if (/^[A-Za-z]/.test(piece)) wordHasAscii = true;
-      if (conf && !/^[\u2010-\u201f]$/.test(piece)) wordConf.push(out.length);
-      else if (conf) piece = CONFUSABLES[piece]!; // dashes and quotes fold everywhere
-    } else {
-      closeWord();
-      if (conf) piece = CONFUSABLES[piece]!;
+    if (off !== runEnd) closeRun();
+    let piece = info.piece;
+    if (info.conf) {
+      if (off >= wordE) scanWord(off);
+      if (wordFold) piece = CONFUSABLES[piece]!;
     }
-    out.push(piece);
-    pieceSrc.push(i);
-    pieceRun.push(false);
-    i += w;
-  }
-  closeRun(input.length);
-  closeWord();
+    if (!changed && piece !== ch) changed = true;
+    if (piece.length !== w) record(off, w, piece.length);
+    return piece;
+  });
+  closeRun();
   if (findings.length === MAX_FINDINGS) findings[MAX_FINDINGS - 1]!.message += ' (more findings omitted)';
-
-  const outStart = new Int32Array(out.length);
-  const srcArr = new Int32Array(out.length);
-  const runArr = new Uint8Array(out.length);
-  for (let k = 0; k < out.length; k++) {
-    outStart[k] = outLen;
-    srcArr[k] = pieceSrc[k]!;
-    runArr[k] = pieceRun[k] ? 1 : 0;
-    outLen += out[k]!.length;
-  }
-  const map = new OffsetMap(outStart, srcArr, runArr, outLen, input.length);
-  const text = out.join('');
-  const res: Normalized = { text, map, findings, removed };
+  const res: Normalized = { text: changed ? text : input, findings, removed };
   if (tagText) res.tagText = tagText;
+  if (moved) res.map = new OffsetMap(Int32Array.from(outStart), Int32Array.from(srcStart), Uint8Array.from(isRun), text.length, input.length);
   return res;
+
+  /** A code point at `off` (width w) became `len` units: one piece for it, then a copied run after it. */
+  function record(off: number, w: number, len: number): void {
+    const o = off + delta;
+    moved = true;
+    if (len > 0) {
+      if (outStart[outStart.length - 1] === o) {
+        // the run that was to start here is empty: reuse its slot
+        srcStart[srcStart.length - 1] = off;
+        isRun[isRun.length - 1] = 0;
+      } else {
+        outStart.push(o);
+        srcStart.push(off);
+        isRun.push(0);
+      }
+    }
+    delta += len - w;
+    const next = off + w + delta;
+    if (outStart[outStart.length - 1] === next) {
+      srcStart[srcStart.length - 1] = off + w;
+      isRun[isRun.length - 1] = 1;
+    } else {
+      outStart.push(next);
+      srcStart.push(off + w);
+      isRun.push(1);
+    }
+  }
+
+  /**
+   * The word holding the look-alike at `off`: letters (ASCII or not, look-alikes,
+   * dashes and quotes) on both sides. Its look-alikes fold when it also holds
+   * an ASCII letter; one finding per such word.
+   */
+  function scanWord(off: number): void {
+    let s = off;
+    while (s > 0) {
+      const k = unitBefore(s);
+      if (!wordUnit(s - k, k)) break;
+      s -= k;
+    }
+    let e = off;
+    let ascii = false;
+    let first = -1, last = -1, confs = 0;
+    for (let i = s; i < input.length; ) {
+      const k = unitAt(i);
+      const info = wordInfo(i, k);
+      if (info === undefined) break;
+      if (info.ascii) ascii = true;
+      if (info.conf) {
+        if (first < 0) first = i;
+        last = i;
+        confs++;
+      }
+      i += k;
+      e = i;
+    }
+    wordS = s;
+    wordE = e;
+    wordFold = ascii;
+    if (ascii) {
+      removed.confusable = (removed.confusable ?? 0) + confs;
+      changed = true;
+      if (findings.length < MAX_FINDINGS) findings.push({ type: 'unicode', rule: 'confusable', span: { start: first, end: last + 1 }, score: 0.7, message: `${confs} ${MESSAGES.confusable}` });
+    }
+    void wordS;
+  }
+  function unitAt(i: number): number {
+    const c = input.charCodeAt(i);
+    return c >= 0xd800 && c <= 0xdbff && i + 1 < input.length && (input.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  function unitBefore(i: number): number {
+    const c = input.charCodeAt(i - 1);
+    return (c & 0xfc00) === 0xdc00 && i >= 2 && (input.charCodeAt(i - 2) & 0xfc00) === 0xd800 ? 2 : 1;
+  }
+  /** Word info of the code point at i (width k): undefined when it ends a word. Invisible characters are skipped over. */
+  function wordInfo(i: number, k: number): { ascii: boolean; conf: boolean } | undefined {
+    const c = input.charCodeAt(i);
+    if (c < 0x80) {
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return ASCII_LETTER;
+      return (c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f ? NEUTRAL : undefined; // removed controls do not split a word
+    }
+    const info = cpInfo(k === 2 ? (c - 0xd800) * 0x400 + (input.charCodeAt(i + 1) - 0xdc00) + 0x10000 : c);
+    if (info.kind !== undefined) return NEUTRAL;
+    return info.wordish ? info : undefined;
+  }
+  function wordUnit(i: number, k: number): boolean {
+    return wordInfo(i, k) !== undefined;
+  }
 }
+
+const ASCII_LETTER = { ascii: true, conf: false };
+const NEUTRAL = { ascii: false, conf: false };
 
 /** Maps a span of the normalized text back to the original text. */
 export function toOriginal(n: Normalized, start: number, end: number, original: string): { start: number; end: number } {
   const m = n.map;
-  if (!m) return { start, end };
+  if (!m) {
+    // offsets did not move; a span still covers whole surrogate pairs, as mapped spans do
+    const s = start > 0 && start < original.length && (original.charCodeAt(start) & 0xfc00) === 0xdc00 && (original.charCodeAt(start - 1) & 0xfc00) === 0xd800 ? start - 1 : start;
+    if (end <= start) return { start: s, end: s };
+    const e = end < original.length && (original.charCodeAt(end) & 0xfc00) === 0xdc00 && (original.charCodeAt(end - 1) & 0xfc00) === 0xd800 ? end + 1 : end;
+    return { start: s, end: e };
+  }
   const s = m.at(start);
   if (end <= start) return { start: s, end: s };
   const last = m.at(Math.min(end - 1, Math.max(0, m.length - 1)));

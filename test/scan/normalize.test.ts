@@ -87,3 +87,39 @@ test('property: ASCII words survive normalization and map back to themselves', a
     { numRuns: 300 },
   );
 });
+
+test('one-for-one replacements (quotes, dashes, accents) need no offset map', () => {
+  const s = 'It’s “quoted” — café, Straße';
+  const n = normalize(s);
+  assert.equal(n.text, 'It\'s "quoted" - cafe, Straße');
+  assert.equal(n.map, undefined);
+  const i = n.text.indexOf('cafe');
+  assert.deepEqual(toOriginal(n, i, i + 4, s), { start: s.indexOf('café'), end: s.indexOf('café') + 4 });
+  // removed and widened characters do need it
+  assert.ok(normalize('a\u200bb').map);
+  assert.ok(normalize('ﬁle').map);
+});
+
+test('look-alikes fold across invisible characters and controls inside a word, not across words', () => {
+  assert.equal(normalize('е\u0001a').text, 'ea');
+  assert.equal(normalize('о\u200bk').text, 'ok');
+  assert.equal(normalize('о k').text, 'о k');
+  assert.equal(normalize('ѕесrеt').text, 'secret');
+});
+
+test('property: mixed text maps every normalized character into the original, invisible characters never survive', async () => {
+  const fc = (await import('fast-check')).default;
+  const pieces = fc.constantFrom('a', 'B', 'z ', ' ', '.', '-', 'é', 'ü', 'ß', '•', '’', '—', 'а', 'е', 'о', 'б', 'д', '中', '한', 'ｉ', '𝐢', '\u200b', '\u202e', '\u{E0041}', '\ud800', 'e\u0301', 'ﬁ', '½', '\n');
+  fc.assert(
+    fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+      const s = parts.join('');
+      const n = normalize(s);
+      for (let i = 0; i < n.text.length; i++) {
+        const o = toOriginal(n, i, i + 1, s);
+        assert.ok(o.start >= 0 && o.end <= s.length && o.start < o.end);
+      }
+      assert.ok(!/[\u200b\u202e]/.test(n.text));
+    }),
+    { numRuns: 500 },
+  );
+});
