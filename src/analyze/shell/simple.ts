@@ -1,28 +1,40 @@
 // A fast path for the plainest command lines, which are most of what agents
-// run: words of ordinary characters, single quotes, double quotes without
-// expansions or escapes, pipes, `&&`, `||`, `;` and simple file redirections.
-// For such lines the POSIX grammar is small enough to parse exactly by hand;
-// the result has the same shape as tree-sitter-bash's tree, so the analyzer
-// walks both the same way. Anything outside this subset (expansions,
-// substitutions, backslashes, heredocs, globs in brackets, assignments,
-// reserved words, background jobs, comments, newlines) returns undefined and
-// goes to tree-sitter. The fast path never decides anything; it only avoids
-// the cost of the WebAssembly parser when the line holds no shell syntax
-// beyond words and operators.
+// run: words of ordinary characters, single quotes, double quotes, plain
+// variables (`$NAME`, `${NAME}`), backslash-escaped characters, leading
+// assignments (`A=1 cmd`), pipes, `&&`, `||`, `;`, `&` and simple file
+// redirections. For such lines the POSIX grammar is small enough to parse
+// exactly by hand; the result has the same shape as tree-sitter-bash's tree
+// (as far as the analyzer looks at it), so the analyzer walks both the same
+// way. Anything outside this subset (substitutions, other expansions,
+// heredocs, globs in brackets, braces other than `{}`, reserved words,
+// comments, newlines) returns undefined and goes to tree-sitter. The fast path
+// never decides anything; it only avoids the cost of the WebAssembly parser
+// (a parse plus a copy of its tree is 20-40 µs) when the line holds no shell
+// syntax beyond these. A differential test checks both give identical facts.
 
 import { SNode as N, type SyntaxNode } from './tree.ts';
 
 export type { SyntaxNode } from './tree.ts';
 
 const MAX_SIMPLE = 4096;
-/** Characters a bare word may hold in the fast path. */
-const BARE = /[A-Za-z0-9_./:=@+,~*?-]/;
+/** Characters a bare word may hold in the fast path (`#` too, but not first: there it starts a comment). */
+const BARE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=@+,~*?%^-';
+const BARE_TABLE = new Uint8Array(128);
+for (let k = 0; k < BARE_CHARS.length; k++) BARE_TABLE[BARE_CHARS.charCodeAt(k)] = 1;
+/** A table lookup, not a regex per character: the tokenizer looks at every character of every line. */
+const bareAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c < 128 && BARE_TABLE[c] === 1;
+};
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+/** `NAME=` at the start of a word before the command name: an assignment. */
+const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Reserved words and declaration builtins: tree-sitter gives them their own node types. */
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', 'time', 'coproc', 'in', '[[', ']]', '{', '}', '!', 'declare', 'typeset', 'export', 'local', 'readonly', 'unset']);
 
 type Tok =
   | { k: 'word'; node: N }
-  | { k: 'op'; op: '|' | '&&' | '||' | ';'; start: number; end: number }
+  | { k: 'op'; op: '|' | '&&' | '||' | ';' | '&'; start: number; end: number }
   | { k: 'redir'; node: N };
 
 /** Parses a plain command line; undefined when the line needs the full parser. */
@@ -40,8 +52,8 @@ export function parseSimple(src: string): SyntaxNode | undefined {
     i = stmt.next;
     const t = toks[i];
     if (t === undefined) break;
-    if (t.k !== 'op' || t.op !== ';') return undefined;
-    program.add(new N(src, ';', t.start, t.end, false));
+    if (t.k !== 'op' || (t.op !== ';' && t.op !== '&')) return undefined;
+    program.add(new N(src, t.op, t.start, t.end, false));
     i++;
   }
   return program.children.length > 0 ? program : undefined;
@@ -85,28 +97,62 @@ function pipeline(src: string, toks: Tok[], start: number): { node: N; next: num
 function command(src: string, toks: Tok[], start: number): { node: N; next: number } | undefined {
   const words: N[] = [];
   const redirects: N[] = [];
+  const assigns: N[] = [];
   let i = start;
   for (; i < toks.length; i++) {
     const t = toks[i]!;
     if (t.k === 'op') break;
     if (t.k === 'redir') redirects.push(t.node);
-    else words.push(t.node);
+    else if (words.length === 0 && ASSIGN.test(src.slice(t.node.startIndex, t.node.endIndex))) {
+      const a = assignment(src, t.node);
+      if (!a) return undefined;
+      assigns.push(a);
+    } else words.push(t.node);
   }
-  if (words.length === 0) return undefined;
+  if (words.length === 0) {
+    // A statement of assignments only (`A=1`, `A=1 B=2`).
+    if (assigns.length === 0 || redirects.length > 0) return undefined;
+    if (assigns.length === 1) return { node: assigns[0]!, next: i };
+    const all = new N(src, 'variable_assignments', assigns[0]!.startIndex, assigns[assigns.length - 1]!.endIndex);
+    for (const a of assigns) all.add(a);
+    return { node: all, next: i };
+  }
   const name = words[0]!;
-  // Assignments and reserved words have their own grammar: leave them to tree-sitter.
+  // Reserved words have their own grammar: leave them to tree-sitter.
   if (RESERVED.has(name.text)) return undefined;
   // tree-sitter-bash reads some characters in a command name specially (a@0, a%:, x=1, globs): leave those to it.
-  if (/[^A-Za-z0-9_./+'" -]/.test(name.text)) return undefined;
-  const cmd = new N(src, 'command', name.startIndex, words[words.length - 1]!.endIndex);
+  // A name starting with `-` makes tree-sitter-bash drop words (`- A=a` parses as `A=a`).
+  if (/[^A-Za-z0-9_./+'" -]/.test(name.text) || name.text.startsWith('-')) return undefined;
+  const cmd = new N(src, 'command', assigns[0]?.startIndex ?? name.startIndex, words[words.length - 1]!.endIndex);
+  for (const a of assigns) cmd.add(a);
   cmd.add(new N(src, 'command_name', name.startIndex, name.endIndex).add(name), 'name');
-  for (const w of words.slice(1)) cmd.add(w, 'argument');
+  for (let k = 1; k < words.length; k++) cmd.add(words[k]!, 'argument');
   if (redirects.length === 0) return { node: cmd, next: i };
-  const all = [...words, ...redirects];
-  const r = new N(src, 'redirected_statement', Math.min(...all.map((x) => x.startIndex)), Math.max(...all.map((x) => x.endIndex)));
+  let lo = cmd.startIndex;
+  let hi = cmd.endIndex;
+  for (const x of redirects) {
+    if (x.startIndex < lo) lo = x.startIndex;
+    if (x.endIndex > hi) hi = x.endIndex;
+  }
+  const r = new N(src, 'redirected_statement', lo, hi);
   r.add(cmd, 'body');
   for (const x of redirects) r.add(x, 'redirect');
   return { node: r, next: i };
+}
+
+/** `NAME=value` (a word the tokenizer read whole) as tree-sitter's variable_assignment; undefined when the value is empty or unusual. */
+function assignment(src: string, w: N): N | undefined {
+  const eq = src.indexOf('=', w.startIndex);
+  // `A=~ x` reads as the regex operator `=~` to tree-sitter-bash: values starting with `~` go to it.
+  // `_=x` is a command word to tree-sitter-bash, not an assignment.
+  if (eq + 1 >= w.endIndex || src[eq + 1] === '~' || eq === w.startIndex + 1 && src[w.startIndex] === '_') return undefined;
+  const value = word(src, eq + 1);
+  if (!value || value.endIndex !== w.endIndex) return undefined;
+  const a = new N(src, 'variable_assignment', w.startIndex, w.endIndex);
+  a.add(new N(src, 'variable_name', w.startIndex, eq), 'name');
+  a.add(new N(src, '=', eq, eq + 1, false));
+  a.add(value, 'value');
+  return a;
 }
 
 function tokenize(src: string): Tok[] | undefined {
@@ -131,9 +177,15 @@ function tokenize(src: string): Tok[] | undefined {
       continue;
     }
     if (c === '&') {
-      if (src[i + 1] !== '&') return undefined;
-      toks.push({ k: 'op', op: '&&', start: i, end: i + 2 });
-      i += 2;
+      if (src[i + 1] === '&') {
+        toks.push({ k: 'op', op: '&&', start: i, end: i + 2 });
+        i += 2;
+        continue;
+      }
+      // `a &`, `a & b`: a background job; `&>` and `&|` are other syntax.
+      if (src[i + 1] === '>' || src[i + 1] === '|' || src[i + 1] === '&') return undefined;
+      toks.push({ k: 'op', op: '&', start: i, end: i + 1 });
+      i++;
       continue;
     }
     if (c === ';') {
@@ -192,33 +244,77 @@ function redirect(src: string, i: number): { node: N; end: number } | undefined 
   return { node, end: dest.endIndex };
 }
 
-/** A word of bare characters and quoted parts; undefined if it holds anything the fast path does not handle. */
+/** `$NAME` or `${NAME}` at i (as tree-sitter's simple_expansion / expansion); undefined for any other `$` form. */
+function variable(src: string, i: number): N | undefined {
+  if (src[i + 1] === '{') {
+    const m = NAME.exec(src.slice(i + 2, i + 2 + 256));
+    if (!m || src[i + 2 + m[0].length] !== '}') return undefined;
+    return new N(src, 'expansion', i, i + 3 + m[0].length);
+  }
+  const m = NAME.exec(src.slice(i + 1, i + 1 + 256));
+  if (!m) return undefined;
+  return new N(src, 'simple_expansion', i, i + 1 + m[0].length);
+}
+
+/** A word of bare characters, quoted parts and plain variables; undefined if it holds anything the fast path does not handle. */
 function word(src: string, start: number): N | undefined {
   const parts: N[] = [];
   let i = start;
   while (i < src.length) {
     const c = src[i]!;
     if (c === "'") {
+      if (parts.some((p) => p.type === 'simple_expansion' || p.type === 'expansion')) return undefined;
       const end = src.indexOf("'", i + 1);
       if (end === -1) return undefined;
       parts.push(new N(src, 'raw_string', i, end + 1));
       i = end + 1;
     } else if (c === '"') {
+      if (parts.some((p) => p.type === 'simple_expansion' || p.type === 'expansion')) return undefined;
+      const inner: N[] = [];
       let j = i + 1;
+      let text = j;
       while (j < src.length && src[j] !== '"') {
         const d = src[j]!;
-        if (d === '$' || d === '`' || d === '\\' || d === '!') return undefined;
+        if (d === '`' || d === '\\' || d === '!') return undefined;
+        if (d === '$') {
+          const v = variable(src, j);
+          if (!v) return undefined;
+          // tree-sitter-bash folds blanks between the quote (or a previous expansion) and `$` into the expansion node.
+          if (j > text && /^\s+$/.test(src.slice(text, j))) return undefined;
+          if (j > text) inner.push(new N(src, 'string_content', text, j));
+          inner.push(v);
+          j = text = v.endIndex;
+          continue;
+        }
         j++;
       }
       if (j >= src.length) return undefined;
+      if (j > text) inner.push(new N(src, 'string_content', text, j));
       const s = new N(src, 'string', i, j + 1);
-      if (j > i + 1) s.add(new N(src, 'string_content', i + 1, j));
+      for (const x of inner) s.add(x);
       parts.push(s);
       i = j + 1;
-    } else if (BARE.test(c)) {
-      // `#` starts a comment only at a word's start; `~` is tilde expansion only there: both fine as text later.
+    } else if (c === '$') {
+      // tree-sitter-bash splits some words with two expansions (`$A/$B/x` becomes `$A/$` and `B/x`) or a
+      // string before an expansion: the fast path takes one unquoted expansion, after bare text only.
+      if (parts.some((p) => p.type !== 'word')) return undefined;
+      const v = variable(src, i);
+      if (!v) return undefined;
+      parts.push(v);
+      i = v.endIndex;
+    } else if (bareAt(src, i) || c === '\\' || (c === '{' && src[i + 1] === '}')) {
+      // A run of bare characters; `\x` (not a line continuation) and `{}` (find -exec, xargs -I) stay in the word
+      // as tree-sitter keeps them; `#` inside a run is text, not a comment.
       let j = i;
-      while (j < src.length && BARE.test(src[j]!)) j++;
+      while (j < src.length) {
+        const d = src[j]!;
+        if (bareAt(src, j) || (d === '#' && j > i)) j++;
+        // tree-sitter drops a `\ ` that starts a word and splits `{}\;` and `'x'\;`: escapes only after bare text or at a word's start.
+        else if (d === '\\' && j + 1 < src.length && !/[\s]/.test(src[j + 1]!) && (j === start || (j > i && bareAt(src, j - 1)))) j += 2;
+        else if (d === '{' && src[j + 1] === '}') j += 2;
+        else break;
+      }
+      if (j === i) return undefined;
       parts.push(new N(src, 'word', i, j));
       i = j;
     } else break;

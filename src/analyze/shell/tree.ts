@@ -5,7 +5,7 @@
 // TreeCursor walk, into these nodes; the fast path for plain lines builds them
 // directly.
 
-import type { Tree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 
 export interface SyntaxNode {
   readonly type: string;
@@ -60,23 +60,51 @@ export class SNode implements SyntaxNode {
   }
 }
 
+/** Per language: which node type ids are named (one WebAssembly call per type, once). */
+const namedByLanguage = new WeakMap<Language, Map<number, boolean>>();
+
+function namedTable(lang: Language): Map<number, boolean> {
+  let t = namedByLanguage.get(lang);
+  if (!t) namedByLanguage.set(lang, (t = new Map()));
+  return t;
+}
+
+function isNamed(lang: Language, named: Map<number, boolean>, id: number): boolean {
+  let v = named.get(id);
+  if (v === undefined) named.set(id, (v = lang.nodeTypeIsNamed(id)));
+  return v;
+}
+
 /**
  * Copies a tree-sitter tree into SNodes. Iterative (a hostile line cannot
  * overflow the stack); subtrees deeper than `maxDepth` are cut and reported.
+ * Every cursor property is a call into WebAssembly (with the cursor state
+ * copied in and out), so the copy asks for as little as it can: the type id
+ * (type name and namedness come from per-language tables), the two indices
+ * and the field id; `isMissing` only when the tree has an error, since a
+ * missing node always makes `hasError` true.
  */
 export function copyTree(tree: Tree, src: string, maxDepth: number): { root: SNode; truncated: boolean } {
+  const lang = tree.language;
+  const types = lang.types;
+  const fieldNames = lang.fields;
+  const named = namedTable(lang);
+  const hasError = tree.rootNode.hasError;
   const cursor: TreeCursor = tree.walk();
   let truncated = false;
   try {
-    const root = new SNode(src, cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed);
-    root.hasError = tree.rootNode.hasError;
+    let id = cursor.nodeTypeId;
+    const root = new SNode(src, types[id] || 'ERROR', cursor.startIndex, cursor.endIndex, isNamed(lang, named, id));
+    root.hasError = hasError;
     const stack: SNode[] = [root];
     if (!cursor.gotoFirstChild()) return { root, truncated };
     for (;;) {
       const parent = stack[stack.length - 1]!;
-      const node = new SNode(src, cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed);
-      if (cursor.nodeIsMissing) node.isMissing = true;
-      parent.add(node, cursor.currentFieldName ?? undefined);
+      id = cursor.nodeTypeId;
+      const node = new SNode(src, types[id] || 'ERROR', cursor.startIndex, cursor.endIndex, isNamed(lang, named, id));
+      if (hasError && cursor.nodeIsMissing) node.isMissing = true;
+      const field = cursor.currentFieldId;
+      parent.add(node, field ? (fieldNames[field] ?? undefined) : undefined);
       if (stack.length < maxDepth && cursor.gotoFirstChild()) {
         stack.push(node);
         continue;

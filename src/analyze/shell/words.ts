@@ -23,7 +23,7 @@ export interface Word {
 /** What word evaluation needs from the walker. */
 export interface WordEnv {
   /** Analyzes a substitution's commands; returns its best-guess output when it is a plain echo/printf. */
-  substitute(node: Node): string | undefined;
+  substituteAt(node: Node): string | undefined;
   /** Value of a variable assigned statically earlier in the same script. */
   variable(name: string): string | undefined;
 }
@@ -105,7 +105,7 @@ function expansion(n: Node, env: WordEnv, w: Word, quoted: boolean): void {
 /** Walks a subtree only for the substitutions it contains. */
 function sub(n: Node, env: WordEnv): void {
   if (n.type === 'command_substitution' || n.type === 'process_substitution') {
-    env.substitute(n);
+    env.substituteAt(n);
     return;
   }
   for (const c of n.namedChildren) if (c) sub(c, env);
@@ -158,13 +158,13 @@ function part(n: Node, env: WordEnv, w: Word, quoted: boolean): void {
       return;
     case 'command_substitution': {
       w.dynamic = true;
-      const out = env.substitute(n);
+      const out = env.substituteAt(n);
       w.text += out ?? n.text;
       return;
     }
     case 'process_substitution':
       w.dynamic = true;
-      env.substitute(n);
+      env.substituteAt(n);
       w.text += '/dev/fd/63';
       return;
     case 'arithmetic_expansion':
