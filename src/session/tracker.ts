@@ -17,6 +17,7 @@ import { extractValues } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
 import { SessionSnapshot, SNAPSHOT_KEY, perMinute, type ProfileMode } from './snapshot.ts';
 import { Interner } from './intern.ts';
+import { CompactEntry, ShapeTable } from './entry.ts';
 import type { PastMemo } from '../policy/past.ts';
 import { MemorySessionStore, type SessionStore } from './store.ts';
 import { ORIGIN, type HistoryEntry, type ScanNote } from './types.ts';
@@ -50,6 +51,7 @@ export class SessionTracker {
   private readonly failed = new Set<string>();
   private readonly mode: ProfileMode;
   private readonly intern = new Interner();
+  private readonly shapes = new ShapeTable();
   /** Incremented on every noteScan, so a caller can tell whether firewall.scan reached the tracker. */
   scansNoted = 0;
 
@@ -94,14 +96,14 @@ export class SessionTracker {
       failure = this.guarded(`s:${sid}`, () =>
         this.store.updateSession(sid, (s) => {
           s.agent ??= aid;
-          s.push({ ...entry, step: s.steps + 1 });
+          s.push(entry.withStep(s.steps + 1));
         }),
       );
     }
     if (aid !== undefined) {
       failure ??= this.guarded(`a:${aid}`, () =>
         this.store.updateAgent(aid, (a) => {
-          a.push({ ...entry, step: a.steps + 1 });
+          a.push(entry.withStep(a.steps + 1));
           if (decision.effect !== 'allow') return;
           const f = featuresOf(action);
           if (this.mode !== 'enforce') a.profile.learn(f, a.lastTool, perMinute(a.history, t), t);
@@ -166,17 +168,12 @@ export class SessionTracker {
     }
   }
 
-  private entryOf(action: Action, decision: Decision, past: PastMemo | undefined, t: number): HistoryEntry {
-    const limits = this.store.limits;
+  private entryOf(action: Action, decision: Decision, past: PastMemo | undefined, t: number): CompactEntry {
     const i = this.intern;
-    const e: HistoryEntry = { step: 0, t, kind: i.str(action.kind), effect: decision.effect };
-    if (action.tool !== undefined) e.tool = i.str(action.tool);
-    if (action.args !== undefined) e.args = boundArgs(action.args, limits.maxArgString, i);
-    if (action.principal?.id !== undefined) e.principal = i.str(action.principal.id);
-    if (action.session !== undefined) e.session = i.str(action.session);
-    if (decision.rules.length > 0) e.rules = i.list(decision.rules.slice(0, 16));
-    if (past !== undefined) e.past = past;
-    return e;
+    const args = action.args !== undefined ? boundArgs(action.args, this.store.limits.maxArgString, i) : undefined;
+    const rules = decision.rules.length > 0 ? i.list(decision.rules.slice(0, 16)) : undefined;
+    const shape = this.shapes.get(i.str(action.kind), i.str(action.tool), i.str(action.principal?.id), rules, past);
+    return new CompactEntry(0, t, decision.effect, i.str(action.session), args, shape);
   }
 }
 

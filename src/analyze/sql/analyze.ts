@@ -5,9 +5,19 @@
 // templates deny it. MySQL executable comments are turned into code first.
 
 import { parseSync as pgParse } from 'libpg-query';
-import { parse as cstParse } from 'sql-parser-cst';
+import { createRequire } from 'node:module';
+import type { parse as CstParse } from 'sql-parser-cst';
 import { unhideExecutableComments } from './mysql-comments.ts';
 import { DANGEROUS_FUNCTIONS, worst, type SqlKind } from './kinds.ts';
+
+// sql-parser-cst is a large generated parser (~35 MB resident once loaded):
+// loaded on the first SQLite/MySQL statement, so a gateway or hook that never
+// sees one does not pay for it. It is CommonJS, so loading stays synchronous.
+let cstParseFn: typeof CstParse | undefined;
+function cstParse(...a: Parameters<typeof CstParse>): ReturnType<typeof CstParse> {
+  cstParseFn ??= (createRequire(import.meta.url)('sql-parser-cst') as { parse: typeof CstParse }).parse;
+  return cstParseFn(...a);
+}
 
 export type SqlDialect = 'postgres' | 'sqlite' | 'mysql';
 

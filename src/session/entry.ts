@@ -1,0 +1,90 @@
+// The in-memory form of a history entry. A gateway keeps hundreds of
+// thousands of entries (10,000 sessions x their histories), so an entry is a
+// small fixed-shape object: its own time, step, effect, session and
+// (bounded) arguments, and a shared "shape" holding what many entries have in
+// common (kind, tool, agent, deciding rules, past-condition memo). It reads
+// like a plain HistoryEntry and serializes to one (toJSON), so the persistent
+// store and the API see no difference.
+
+import type { Effect } from '../action.ts';
+import type { PastMemo } from '../policy/past.ts';
+import type { HistoryEntry } from './types.ts';
+
+interface Shape {
+  readonly kind: string;
+  readonly tool: string | undefined;
+  readonly principal: string | undefined;
+  readonly rules: readonly string[] | undefined;
+  readonly past: PastMemo | undefined;
+}
+
+/** Distinct shapes kept for sharing; when full the table starts over (entries keep theirs). */
+const MAX_SHAPES = 16_384;
+
+export class ShapeTable {
+  private readonly shapes = new Map<string, Shape>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+
+  /** The shared shape for these fields; `rules` and `past` must be interned (compared by identity). */
+  get(kind: string, tool: string | undefined, principal: string | undefined, rules: readonly string[] | undefined, past: PastMemo | undefined): Shape {
+    const key = `${kind}\u0000${tool ?? '\u0001'}\u0000${principal ?? '\u0001'}\u0000${this.idOf(rules)}\u0000${this.idOf(past)}`;
+    let s = this.shapes.get(key);
+    if (!s) {
+      if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+      s = Object.freeze({ kind, tool, principal, rules, past });
+      this.shapes.set(key, s);
+    }
+    return s;
+  }
+
+  private idOf(o: object | undefined): number {
+    if (o === undefined) return 0;
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.nextId++));
+    return id;
+  }
+}
+
+export class CompactEntry implements HistoryEntry {
+  constructor(
+    readonly step: number,
+    readonly t: number,
+    readonly effect: Effect,
+    readonly session: string | undefined,
+    readonly args: Record<string, unknown> | undefined,
+    private readonly shape: Shape,
+  ) {}
+
+  get kind(): string {
+    return this.shape.kind;
+  }
+  get tool(): string | undefined {
+    return this.shape.tool;
+  }
+  get principal(): string | undefined {
+    return this.shape.principal;
+  }
+  get rules(): readonly string[] | undefined {
+    return this.shape.rules;
+  }
+  get past(): PastMemo | undefined {
+    return this.shape.past;
+  }
+
+  /** The same entry at another position (the agent's history numbers steps on its own). */
+  withStep(step: number): CompactEntry {
+    return new CompactEntry(step, this.t, this.effect, this.session, this.args, this.shape);
+  }
+
+  toJSON(): HistoryEntry {
+    const e: HistoryEntry = { step: this.step, t: this.t, kind: this.kind, effect: this.effect };
+    if (this.tool !== undefined) e.tool = this.tool;
+    if (this.args !== undefined) e.args = this.args;
+    if (this.principal !== undefined) e.principal = this.principal;
+    if (this.session !== undefined) e.session = this.session;
+    if (this.rules !== undefined) e.rules = this.rules;
+    if (this.past !== undefined) e.past = this.past;
+    return e;
+  }
+}
