@@ -315,3 +315,17 @@ test('printf and echo -e output is decoded for best guesses', () => {
   assert.ok(an("$(printf '%s%s' r m) -rf /").commands.some((c) => c.name === 'rm'));
   assert.ok(an("printf 'rm -rf /' | sh").commands.some((c) => c.name === 'rm' && c.via.includes('| sh')));
 });
+
+test('interactive programs with a shell escape, unsafe modes, inline TeX and shared terminals', () => {
+  for (const c of ['ncdu', 'ranger', 'minicom -D /dev/null', 'echo DATA | less', 'man ls', 'nano notes.txt', 'sudo ncdu /', 'code tunnel --name x', 'tmate', 'ttyd bash', 'pic -U in.pic', 'dvips -R0 texput.dvi', 'pdflatex -shell-escape doc.tex', 'groff -U -ms in.ms']) {
+    assert.ok(an(c).spawnsShell, c);
+  }
+  for (const c of ['man -k printf', 'ncdu -o out.json /', 'less --version', 'code .', 'code --list-extensions', 'pdflatex doc.tex', 'dvips doc.dvi', 'pic in.pic', 'groff -ms in.ms']) {
+    assert.equal(an(c).spawnsShell, false, c);
+  }
+  // TeX given program text can read and write any file (\openout, \input); a file name is ordinary.
+  assert.ok(an(`latex '\\documentclass{article}\\newwrite\\t\\begin{document}\\immediate\\openout\\t=out\\end{document}'`).codeExecution);
+  assert.equal(an('latex source.tex').codeExecution, false);
+  // dosbox -c runs DOS commands (mount c / exposes the host's files).
+  assert.ok(an(`dosbox -c 'mount c /' -c 'type c:\\etc\\passwd'`).codeExecution);
+});

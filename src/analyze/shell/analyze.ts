@@ -15,6 +15,7 @@ import { decodeAnsiC } from './ansi-c.ts';
 import {
   COPIERS, DELETERS, DOWNLOADERS, FLAG_NAMES, GENERIC_FLAG_NAMES, HOST_POSITIONAL, INTERPRETERS, NETWORK, POSITIONAL_CODE,
   READERS, SHELLS, SHELL_STARTERS, VALUE_OPTS, WRAPPERS, WRITERS, isDecoder, readsCodeFromStdin, type PathAccess,
+  INTERACTIVE_ESCAPES, REMOTE_TERMINALS, TEX_ENGINES, UNSAFE_MODE_FLAGS,
 } from './programs.ts';
 
 export interface ShellLimits {
@@ -715,11 +716,37 @@ class Walker implements WordEnv {
       return undefined;
     }
     if (name === 'sed' && sedExecutes(cmd)) cmd.codeExecution = this.f.codeExecution = true;
+    this.escapes(cmd);
     if (name === 'find') return this.findExec(cmd, dyn, via, depth, nd);
     if (name === 'tar') this.tarCommands(cmd, via, depth);
     const spec = WRAPPERS.get(name);
     if (!spec) return undefined;
     return this.wrapper(cmd, spec, dyn, via, depth);
+  }
+
+  /** Programs that can run commands the line does not show: interactive escapes, unsafe modes, inline TeX, shared terminals. */
+  private escapes(cmd: ShellCommand): void {
+    const { name, argv } = cmd;
+    const spawns = (): void => {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+    };
+    const quiet = INTERACTIVE_ESCAPES.get(name);
+    if (quiet) {
+      const batch = argv.some((a, i) => i > 0 && (a === '--help' || a === '-h' || a === '--version' || a === '-V' || quiet.includes(a) || quiet.some((q) => q.startsWith('--') && a.startsWith(`${q}=`))));
+      if (!batch) spawns();
+    }
+    const unsafe = UNSAFE_MODE_FLAGS.get(name);
+    if (unsafe && argv.some((a) => unsafe.includes(a))) spawns();
+    if (TEX_ENGINES.has(name) && cmd.positionals.some((p) => p.startsWith('\\') || p.startsWith('&'))) {
+      cmd.codeExecution = true;
+      this.f.codeExecution = true;
+      for (const p of cmd.positionals) if (mentionsShell(p) || p.includes('\\write18')) spawns();
+    }
+    if (REMOTE_TERMINALS.has(name)) {
+      const sub = REMOTE_TERMINALS.get(name);
+      if (sub === undefined || cmd.positionals[0] === sub) spawns();
+    }
   }
 
   private shell(cmd: ShellCommand, args: string[], dyn: boolean[], via: string[], depth: number, stdin?: Stdin): void {

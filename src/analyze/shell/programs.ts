@@ -21,6 +21,7 @@ export const INTERPRETERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['tclsh', []], ['wish', []], ['expect', ['-c']], ['Rscript', ['-e']], ['R', ['-e']], ['osascript', ['-e']],
   ['awk', []], ['gawk', []], ['mawk', []], ['nawk', []], ['jjs', []], ['jrunscript', ['-e']], ['irb', []],
   ['pwsh', ['-c', '-Command', '-command']], ['powershell', ['-c', '-Command', '-command']], ['gdb', ['-ex', '--eval-command']],
+  ['dosbox', ['-c']], ['dosbox-x', ['-c']],
   ['julia', ['-e', '--eval', '-E', '--print']], ['elixir', ['-e', '--eval']], ['erl', ['-eval']], ['guile', ['-c']], ['sbcl', ['--eval']],
   ['racket', ['-e', '--eval']], ['groovy', ['-e']], ['scala', ['-e']], ['kotlin', ['-e']], ['octave', ['--eval']], ['gnuplot', ['-e']],
   ['crystal', ['eval']], ['ghci', ['-e']], ['runghc', []], ['clisp', ['-x']], ['ocaml', []], ['swift', ['-e']], ['jshell', []],
@@ -235,3 +236,41 @@ export const DELETERS: ReadonlySet<string> = new Set(['rm', 'rmdir', 'unlink', '
 
 /** Copy-like programs: the last positional is written, the others read (mv also deletes the sources). */
 export const COPIERS: ReadonlySet<string> = new Set(['cp', 'mv', 'rsync', 'scp', 'install', 'ln', 'rclone', 'ditto']);
+
+/**
+ * Interactive terminal programs with a built-in way to run commands: a pager's
+ * or editor's `!cmd`, a file manager's shell key (ncdu `b`, ranger `S`), a
+ * serial terminal's "run" menu (minicom), `/exec` in a chat client. Whoever
+ * types into them can run anything, and the keys are not on the command line,
+ * so nothing the firewall analyzes would show it: started interactively they
+ * count as a spawned shell. Network clients with such an escape (ftp, lynx)
+ * are left out: their escape is local, and `network` with a spawned shell
+ * reads as a reverse shell. Values are options that make the program
+ * non-interactive (besides --help and --version).
+ */
+export const INTERACTIVE_ESCAPES: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['less', []], ['more', []], ['most', []], ['pg', []], ['man', ['-k', '-f', '-w', '--where', '--path', '--apropos', '--whatis', '-P', '--pager', '-Tutf8', '-t']],
+  ['nano', []], ['pico', []], ['emacs', []], ['joe', []], ['jed', []], ['mg', []], ['ne', []],
+  ['ncdu', ['-o', '-f']], ['ranger', ['--list-tagged-files', '--list-unused-keys', '--copy-config']], ['nnn', []], ['lf', ['-remote', '-print-last-dir', '-doc']], ['vifm', []], ['broot', []], ['yazi', []], ['xplr', []],
+  ['minicom', []], ['picocom', []], ['tio', []],
+  ['mutt', []], ['neomutt', []], ['alpine', []], ['pine', []], ['irssi', []], ['weechat', []], ['lldb', ['-b', '--batch']],
+]);
+
+/**
+ * Options that let a document processor run shell commands: TeX's shell
+ * escape (\write18), dvips's \special commands, pic/groff/troff unsafe mode,
+ * Ghostscript without its sandbox.
+ */
+export const UNSAFE_MODE_FLAGS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...['tex', 'etex', 'pdftex', 'xetex', 'luatex', 'latex', 'pdflatex', 'xelatex', 'lualatex', 'amstex', 'context', 'lambda', 'platex', 'uplatex', 'ptex', 'eptex', 'latexmk', 'mpost', 'mf']
+    .map((p): [string, readonly string[]] => [p, ['-shell-escape', '--shell-escape', '-enable-write18', '--enable-write18', '-shell-restricted=0']]),
+  ['dvips', ['-R0']], ['pic', ['-U']], ['groff', ['-U']], ['troff', ['-U']], ['nroff', ['-U']], ['gs', ['-dNOSAFER', '-dNOSAFER=true']], ['ghostscript', ['-dNOSAFER']],
+]);
+
+/** TeX engines: an argument that starts with `\` or `&` is TeX program text, which can read and write any file (\openout, \input). */
+export const TEX_ENGINES: ReadonlySet<string> = new Set(['tex', 'etex', 'pdftex', 'xetex', 'luatex', 'latex', 'pdflatex', 'xelatex', 'lualatex', 'amstex', 'platex', 'uplatex', 'ptex', 'eptex', 'mpost', 'mf', 'initex', 'virtex']);
+
+/** Programs or subcommands that hand this machine's terminal to remote users (VS Code tunnels, terminal sharing). */
+export const REMOTE_TERMINALS: ReadonlyMap<string, string | undefined> = new Map<string, string | undefined>([
+  ['code', 'tunnel'], ['code-insiders', 'tunnel'], ['code-tunnel', undefined], ['code-server', undefined], ['tmate', undefined], ['upterm', undefined], ['sshx', undefined], ['ttyd', undefined], ['gotty', undefined], ['teleconsole', undefined],
+]);
