@@ -170,12 +170,37 @@ export function entropy(s: string): number {
 
 const PLACEHOLDER = /^(?:x+|\*+|\.+|#+|-+|_+|0+|1234\w*|pass(?:word)?\d*|changeme|change_me|secret|null|nil|none|undefined|true|false|redacted|hidden|example\w*|sample\w*|test\w*|dummy\w*|placeholder\w*|your[_-]?\w*|my[_-]?\w*|some[_-]?\w*|enter[_-]?\w*|insert[_-]?\w*|replace[_-]?\w*|fake\w*|mock\w*|todo|fixme|tbd|string|value|env|default|foo\w*|bar|baz|abc\w*|qwerty\w*|letmein)$/i;
 
+/**
+ * Filler rather than a generated value: six identical characters in a row
+ * (`sequences` also: six in sequence, abcdef, 654321, interleaved a1b2c3...).
+ * A random token of 100 characters holds such a run with probability below
+ * 1e-4 (hex) and far less for larger alphabets. Longer values (PEM bodies,
+ * encoded blobs with AAAAAA runs) are not judged. Vendor-format tokens are
+ * checked for repeats only: a documented prefix is evidence enough, and
+ * human-chosen passwords for neither (abc123456 is a real, weak password).
+ */
+export function isFiller(v: string, sequences = true): boolean {
+  if (v.length > 100) return false;
+  for (let stride = 1; stride <= 2; stride++) {
+    let run = 0;
+    let prev = NaN;
+    for (let i = stride; i < v.length; i++) {
+      const d = v.charCodeAt(i) - v.charCodeAt(i - stride);
+      const small = sequences ? d >= -1 && d <= 1 : d === 0 && stride === 1;
+      run = small && d === prev ? run + 1 : small ? 1 : 0;
+      prev = d;
+      if (run >= 5 + stride - 1) return true;
+    }
+  }
+  return false;
+}
+
 /** True when the value is a placeholder, a variable reference or an identifier rather than a literal secret. */
 export function isPlaceholder(v: string): boolean {
   if (/^[$%@{<[(]|\$\{|\{\{|^process\.|^os\.|^env\.|^ENV\[|^getenv|^System\./.test(v)) return true;
   if (/example|xxxxx|\*\*\*\*|<[a-z_ -]+>|your[_-]?(?:api|secret|token|key|pass)/i.test(v)) return true;
   const core = v.replace(/^["'`]+|["'`,;]+$/g, '');
-  if (PLACEHOLDER.test(core)) return true;
+  if (PLACEHOLDER.test(core) || isFiller(core)) return true;
   // identifiers and dotted references: user_password, config.db.password, getPassword, SOME_CONSTANT
   if (/^[a-z]+(?:[_.-][a-z]+)+$/i.test(core) && !/\d/.test(core)) return true;
   if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(core)) return true;
@@ -238,7 +263,7 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
   for (const [ri, list] of [...windows.entries()].sort((a, b) => a[0] - b[0])) {
     const r = engine.rules[ri]!;
     if (opts.disabled?.has(r.def.id)) continue;
-    const g = r.def.group ?? 0;
+    const g0 = r.def.group ?? 0;
     for (const [ws, we] of list) {
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
       if (!r.re.test(sub)) continue; // the boolean test is much cheaper than finding spans
@@ -248,15 +273,25 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
         const ms = matcher.start();
         const me = matcher.end();
         from = me > ms ? me : ms + 1;
+        // a value written in several forms (quoted, bare) is captured by alternative groups: the first that took part is the value
+        let g = g0;
+        while (g > 0 && g < matcher.groupCount() && matcher.start(g) < 0) g++;
         const vs = matcher.start(g);
         const ve = matcher.end(g);
         if (vs < 0 || ve <= vs) continue;
         const value = sub.slice(vs, ve);
-        if (r.def.entropy !== undefined && !passesEntropy(r.def, value)) continue;
-        if (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value)) continue;
-        if (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value, !!(matcher.group(2) || matcher.group(3)))) continue;
+        // a rejected candidate must not hide one that starts inside it ("Authorization Token: x" first matches "Authorization" with the value "Token:")
+        if (
+          (r.def.entropy !== undefined && !passesEntropy(r.def, value)) ||
+          (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, false)) ||
+          // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
+          (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
+        ) {
+          if (vs > ms) from = vs;
+          continue;
+        }
         const span = { start: ws + vs, end: ws + ve };
-        const key = `${span.start}:${span.end}`;
+        const key = `${ri}:${span.start}:${span.end}`; // same span from several rules: dedupe keeps the higher score
         if (seen.has(key)) continue;
         seen.add(key);
         out.push({
@@ -283,21 +318,65 @@ export function isTemplate(v: string): boolean {
   return /^[$%<{[(]|\$\{|#\{|\{\{|%[sd]|^\*+$|^#+$|^x{3,}$|^\.{3,}$|^(?:env|process\.env|os\.environ|config|settings)\b[.[]/i.test(v) || /^(?:password|passwd|pass|pwd|null|none|undefined)$/i.test(v);
 }
 
+// Words of an assigned name. The last meaningful word says what the value is:
+// `db_password`, `jwtSecret`, `API_KEY` hold secrets; `secret_name`, `token_url`,
+// `api_key_id`, `publicKey`, `AUTH0_DOMAIN` do not.
+const PASS_WORDS = /^(?:password|passwd|pwd|pw|pass|passphrase|passcode)$|(?:password|passwd|passphrase)$/;
+const SECRET_WORDS = /^(?:secrets?|tokens?|keys?|apikey|credentials?|creds|auth|pat)$|(?:secret|token|apikey|accesskey|secretkey|privatekey|authkey|pwd)$/;
+/** Trailing words that qualify the name without changing what it holds (SECRET_KEY_BASE, DB_PASSWORD_PROD, token_b64). */
+const NEUTRAL_WORDS = new Set(['value', 'val', 'str', 'string', 'text', 'plain', 'plaintext', 'raw', 'b64', 'base64', 'hex', 'enc', 'encoded', 'base', 'pem', 'data', 'content', 'contents', 'material', 'bytes', 'json', 'prod', 'production', 'dev', 'development', 'staging', 'stage', 'stg', 'test', 'qa', 'uat', 'local', 'live', 'sandbox', 'new', 'old', 'current', 'default', 'override', 'secondary', 'backup', 'fallback', 'confirm', 'confirmation', 'again', 'repeat', 'verify', 'v']);
+/** `<word> key` names that are not secrets (React keys, database keys, public keys, object keys). */
+const KEY_QUALIFIERS = new Set(['public', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'routing', 'route', 'cursor', 'idempotency', 'dedupe', 'dedup', 'translation', 'i18n', 'lookup', 'map', 'row', 'object', 'file', 'host', 'item', 'unique', 'composite', 'index', 'column', 'field', 'group', 'shard', 'bucket', 'next', 'prev', 'page', 'query', 'search', 'event', 'message', 'state', 'react', 'hot', 'short', 'shortcut', 'keyboard', 'kms', 'gpg', 'pgp', 'sequence', 'sku', 'lang', 'locale', 'label', 'i18next', 'list', 'dict', 'hash']);
+
+function nameWords(key: string): string[] {
+  const last = key.replace(/[-_.>$]+$/, '').split(/[.>$[\]]|->/).pop() ?? '';
+  return last
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .map((w) => w.replace(/\d+$/, ''))
+    .filter((w) => w.length > 0);
+}
+
+/** What an assigned name holds: a password, another secret, or nothing secret. */
+function nameKind(key: string): 'password' | 'secret' | undefined {
+  const words = nameWords(key);
+  while (words.length > 1 && NEUTRAL_WORDS.has(words[words.length - 1]!)) words.pop();
+  const last = words[words.length - 1] ?? '';
+  if (PASS_WORDS.test(last)) return 'password';
+  if (!SECRET_WORDS.test(last)) return undefined;
+  if ((last === 'key' || last === 'keys') && words.length > 1 && KEY_QUALIFIERS.has(words[words.length - 2]!)) return undefined;
+  return 'secret';
+}
+
 /**
- * The generic rule sees many harmless assignments. A quoted literal assigned to
- * a password-like name is a password whatever it looks like; otherwise the
- * value must look generated (mixed character classes, high entropy).
+ * The generic rule sees many harmless assignments. The name must end in a
+ * password or secret word. A quoted literal assigned to a password or secret
+ * name is a secret whatever it looks like (unless it is a placeholder);
+ * otherwise the value must look generated (mixed character classes, high entropy).
  */
-function genericValueOk(key: string, value: string, quoted: boolean): boolean {
-  const v = value.replace(/["'`,;]+$/, '');
-  const isPass = /pass|pwd/i.test(key);
+function genericValueOk(key: string, value: string, quoted: boolean, operator: boolean): boolean {
+  const kind = nameKind(key);
+  if (!kind) return false;
+  if (!quoted && !operator) return false; // `password protects ...` is prose, not `password 'x'`
+  const v = quoted ? value.replace(/^(["'`])(.*)\1$/, '$2') : value.replace(/["'`,;]+$/, '');
+  if (quoted && /^\s*[+.,&|]|[+.,&|]\s*$/.test(v)) return false; // the gap between two string literals: "a: " + x + ","
+  if (/&lt;|&gt;|&#\d+;/.test(v)) return false; // HTML-escaped markup: &lt;YOUR_PASSWORD&gt;
+  const isPass = kind === 'password';
+  if (!quoted && isPlaceholder(v)) return false;
   if (/^#|:$|^\/|^arn:/.test(v)) return false; // selectors, labels, paths, resource names
   if (!quoted && /[()[\]{}]/.test(v)) return false; // expressions and calls, not literals
   if (/^[.+]/.test(v)) return false; // string concatenation: "..." + variable
-  if (isPass && quoted && v.length >= 4 && !isTemplate(v)) return !PLACEHOLDER.test(v) && !/^[a-z]+(?:\.[a-z_]+)+$/i.test(v);
+  if (/^[a-z][a-z0-9_-]*(?:[/.][a-z0-9_-]+)*\/[a-z0-9_-]+(?:[/#.][a-z0-9_-]+)*$/i.test(v) && !/\d/.test(v)) return false; // routes and paths: cms/sites/x#update
+  if (/^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$|^(?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|app|cloud|local|internal)$/i.test(v)) return false; // e-mail addresses, host names
+  if (isFiller(v, !isPass)) return false;
+  if (quoted && v.length >= 4 && !isTemplate(v) && !PLACEHOLDER.test(v) && !/^(?:your|my|some|enter|insert|replace)[_-]?/i.test(v) && !/example|xxxxx|\*{4}|<[a-z_ -]+>/i.test(v)) {
+    if (isPass || kind === 'secret' && /(?:secret|passphrase)$/.test(nameWords(key).pop() ?? '')) return !(/^[a-z]+(?:[_.-][a-z]+)+$/i.test(v) && nameWords(v).some((w) => PASS_WORDS.test(w) || SECRET_WORDS.test(w)));
+  }
   if (isPass && v.length >= 6 && /\d/.test(v) && /[a-z]/i.test(v) && !isPlaceholder(v)) return true;
   // env-file style (DB_PASSWORD=value): the value is the password, whatever it looks like
-  if (isPass && /^[A-Z][A-Z0-9_]*$/.test(key.replace(/^.*[^A-Z0-9_]/, '')) && v.length >= 4 && !isTemplate(v) && !PLACEHOLDER.test(v)) return true;
+  if (isPass && /^[A-Z][A-Z0-9_]*$/.test(key.replace(/^.*[^A-Z0-9_]/, '')) && v.length >= 4 && !isTemplate(v) && !PLACEHOLDER.test(v) && !/^[a-z]+(?:_[a-z]+)+$/.test(v)) return true;
   if (v.length < 8) return false;
   if (isPlaceholder(v)) return false;
   if (!isPass && v.length < 16) return false;

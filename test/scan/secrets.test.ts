@@ -1,9 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSecrets, compileSecretRules, entropy, isPlaceholder } from '../../src/scan/secrets.ts';
+import { findSecrets, compileSecretRules, entropy, isFiller, isPlaceholder } from '../../src/scan/secrets.ts';
 import { SECRET_RULES } from '../../src/scan/secret-rules.ts';
 
 const rules = (t: string) => findSecrets(t).map((f) => f.rule);
+
+// Synthetic tokens are generated at run time (seeded, so runs repeat): no literal
+// credential-shaped strings in the source for other scanners to trip over.
+let seed = 0x9e3779b9;
+const next = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+const HEX = '0123456789abcdef';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const B64 = `${ALNUM}+/`;
+const DIGITS = '0123456789';
+function rnd(alphabet: string, n: number): string {
+  for (;;) {
+    let out = '';
+    for (let i = 0; i < n; i++) out += alphabet[Math.floor(next() * alphabet.length)];
+    if (!isFiller(out)) return out; // a chance run like 'abcdef' would be a filler by design
+  }
+}
+const uuid = () => [rnd(HEX, 8), rnd(HEX, 4), rnd(HEX, 4), rnd(HEX, 4), rnd(HEX, 12)].join('-');
 const values = (t: string) => findSecrets(t).map((f) => t.slice(f.span.start, f.span.end));
 
 test('every built-in rule compiles with RE2', () => {
@@ -36,7 +54,8 @@ test('private keys, JWTs and connection strings', () => {
 
 test('generic assignments need a literal, password-like or high-entropy value', () => {
   assert.deepEqual(values('db_password = "hunter2!x"'), ['hunter2!x']);
-  assert.deepEqual(values('API_TOKEN="9f8e7d6c5b4a39281726354a5b6c7d8e"'), ['9f8e7d6c5b4a39281726354a5b6c7d8e']);
+  const tok = rnd(HEX, 32);
+  assert.deepEqual(values(`API_TOKEN="${tok}"`), [tok]);
   assert.deepEqual(rules('password = os.environ["DB_PASSWORD"]'), []);
   assert.deepEqual(rules('password: ${DB_PASSWORD}'), []);
   assert.deepEqual(rules('token = get_token()'), []);
@@ -61,4 +80,104 @@ test('keyword trie regex matches exactly the keywords', async () => {
   const re = new RegExp(`^(?:${trieRegex(['pass', 'password', 'passw', 'pwd', 'a.b', '$2a$'])})$`, 'i');
   for (const w of ['pass', 'PASSWORD', 'passw', 'pwd', 'a.b', '$2a$']) assert.ok(re.test(w), w);
   for (const w of ['pas', 'passwo', 'axb', 'pw', '$2a', '']) assert.ok(!re.test(w), w);
+});
+
+test('more vendor formats: cloud, CI, SaaS, chat, AI and payment tokens', () => {
+  const cases: Array<[string, string, string]> = [
+    // [text, rule, the value the finding must cover]
+    ...((v): Array<[string, string, string]> => [[`MWS token: ${v}`, 'aws-mws-token', v]])(`amzn.mws.${uuid()}`),
+    ...((v): Array<[string, string, string]> => [[`Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=${v}`, 'azure-shared-access-key', v]])(`${rnd(B64, 43)}=`),
+    ...((v): Array<[string, string, string]> => [[`sf org display: Access Token ${v}`, 'salesforce-access-token', v]])(`00D${rnd(ALNUM, 12)}!${rnd(ALNUM, 96)}`),
+    ...((v): Array<[string, string, string]> => [[`PULUMI_ACCESS_TOKEN=${v}`, 'pulumi-token', v]])(`pul-${rnd(HEX, 40)}`),
+    ...((v): Array<[string, string, string]> => [[`token: ${v}`, 'planetscale-token', v]])(`pscale_tkn_${rnd(ALNUM, 43)}`),
+    ...((v): Array<[string, string, string]> => [[`SUPABASE_ACCESS_TOKEN=${v}`, 'supabase-key', v]])(`sbp_${rnd(HEX, 40)}`),
+    ...((v): Array<[string, string, string]> => [[`TS_AUTHKEY=${v}`, 'tailscale-key', v]])(`tskey-auth-${rnd(ALNUM, 12)}-${rnd(ALNUM, 30)}`),
+    ...((v): Array<[string, string, string]> => [[`FLY_API_TOKEN=${v}`, 'flyio-token', v]])(`fo1_${rnd(ALNUM, 43)}`),
+    ...((v): Array<[string, string, string]> => [[`RENDER=${v}`, 'render-api-key', v]])(`rnd_${rnd(ALNUM, 32)}`),
+    ...((v): Array<[string, string, string]> => [[`NETLIFY_AUTH=${v}`, 'netlify-token', v]])(`nfp_${rnd(ALNUM, 36)}`),
+    ...((v): Array<[string, string, string]> => [[`OP_SERVICE_ACCOUNT_TOKEN=${v}`, 'onepassword-token', v]])(`ops_eyJ${rnd(ALNUM, 160)}`),
+    ...((v): Array<[string, string, string]> => [[`circle: ${v}`, 'circleci-token', v]])(`CCIPAT_${rnd(ALNUM, 22)}_${rnd(HEX, 40)}`),
+    ...((v): Array<[string, string, string]> => [[`BUILDKITE=${v}`, 'buildkite-token', v]])(`bkua_${rnd(HEX, 40)}`),
+    ...((v): Array<[string, string, string]> => [[`SENTRY_AUTH=${v}`, 'sentry-token', v]])(`sntrys_eyJ${rnd(ALNUM, 80)}_${rnd(ALNUM, 43)}`),
+    ...((v): Array<[string, string, string]> => [[`SNYK_TOKEN: ${v}`, 'snyk-token', v]])(uuid()),
+    ...((v): Array<[string, string, string]> => [[`$ sudo cat /var/lib/jenkins/secrets/initialAdminPassword\n${v}\n`, 'jenkins-initial-admin-password', v]])(rnd(HEX, 32)),
+    ...((v): Array<[string, string, string]> => [[`contentful ${v}`, 'contentful-token', v]])(`CFPAT-${rnd(ALNUM, 43)}`),
+    ...((v): Array<[string, string, string]> => [[`AIRTABLE=${v}`, 'airtable-token', v]])(`pat${rnd(ALNUM, 14)}.${rnd(HEX, 64)}`),
+    ...((v): Array<[string, string, string]> => [[`NOTION=${v}`, 'notion-token', v]])(`ntn_${rnd(DIGITS, 11)}${rnd(ALNUM, 35)}`),
+    ...((v): Array<[string, string, string]> => [[`# asana personal access token\nconst t = '${v}';`, 'asana-token', v]])(`2/${rnd(DIGITS, 16)}/${rnd(DIGITS, 16)}:${rnd(HEX, 32)}`),
+    ...((v): Array<[string, string, string]> => [[`CLICKUP=${v}`, 'clickup-token', v]])(`pk_${rnd(DIGITS, 8)}_${rnd(UPPER_NUM, 32)}`),
+    ...((v): Array<[string, string, string]> => [[`brevo ${v}`, 'brevo-key', v]])(`xkeysib-${rnd(HEX, 64)}-${rnd(ALNUM, 16)}`),
+    ...((v): Array<[string, string, string]> => [[`PASS ${v}`, 'twitch-oauth-token', v]])(`oauth:${rnd('abcdefghijklmnopqrstuvwxyz0123456789', 30)}`),
+    ...((v): Array<[string, string, string]> => [[`fcm ${v}`, 'firebase-fcm-server-key', v]])(`AAAA${rnd(ALNUM, 7)}:APA91b${rnd(ALNUM, 134)}`),
+    ...((v): Array<[string, string, string]> => [[`OPENROUTER=${v}`, 'openrouter-key', v]])(`sk-or-v1-${rnd(HEX, 64)}`),
+    ...((v): Array<[string, string, string]> => [[`LANGSMITH=${v}`, 'langsmith-key', v]])(`lsv2_pt_${rnd(HEX, 32)}_${rnd(HEX, 10)}`),
+    ...((v): Array<[string, string, string]> => [[`PINECONE=${v}`, 'pinecone-key', v]])(`pcsk_${rnd(ALNUM, 6)}_${rnd(ALNUM, 60)}`),
+    ...((v): Array<[string, string, string]> => [[`ELEVEN=${v}`, 'elevenlabs-key', v]])(`sk_${rnd(HEX, 48)}`),
+    ...((v): Array<[string, string, string]> => [[`DEEPSEEK=${v}`, 'sk-api-key', v]])(`sk-${rnd(HEX, 32)}`),
+    ...((v): Array<[string, string, string]> => [[`FLW=${v}`, 'flutterwave-key', v]])(`FLWSECK-${rnd(HEX, 32)}-X`),
+    ...((v): Array<[string, string, string]> => [[`SHIPPO=${v}`, 'shippo-token', v]])(`shippo_live_${rnd(HEX, 40)}`),
+    ...((v): Array<[string, string, string]> => [[`plaid ${v}`, 'plaid-access-token', v]])(`access-sandbox-${uuid()}`),
+    ...((v): Array<[string, string, string]> => [[`// Twilio video API\nconst sid = '${v}';`, 'twilio-api-key-sid', v]])(`SK${rnd(HEX, 32)}`),
+    ...((v): Array<[string, string, string]> => [[`-vaultToken ${v}`, 'hashicorp-vault-legacy-token', v]])(`s.${rnd(ALNUM, 24)}`),
+    ...((v): Array<[string, string, string]> => [[`variable "okta_api_token" {\n  default = "${v}"\n}`, 'okta-token', v]])(`00${rnd(ALNUM, 40)}`),
+    ...((v): Array<[string, string, string]> => [[`[Peer]\nPresharedKey = ${v}`, 'wireguard-private-key', v]])(`${rnd(B64, 43)}=`),
+  ];
+  for (const [t, id, v] of cases) {
+    const f = findSecrets(t).find((x) => x.rule === id);
+    assert.ok(f, `${id} in ${t}: got ${rules(t)}`);
+    assert.equal(t.slice(f.span.start, f.span.end), v, id);
+  }
+});
+
+test('fillers: repeated and sequential characters are placeholders, not generated values', () => {
+  for (const v of ['aaaaaaaa', 'x0000000y', 'abcdefgh', 'ZYXWVU', '123456', 'a1b2c3d4e5', 'ababababab']) assert.ok(isFiller(v), v);
+  for (const v of [rnd(ALNUM, 40), rnd(HEX, 40), 'q8Zr2LmW0pX7', 'abc12']) assert.ok(!isFiller(v), v);
+  // a vendor-format token whose body is one repeated character is a placeholder
+  assert.deepEqual(rules(`SLACK_TOKEN=xoxb-${'0'.repeat(10)}-${'0'.repeat(13)}-${rnd(ALNUM, 24)}`), []);
+  assert.deepEqual(rules(`okta_api_token = 00${'a'.repeat(40)}`), []);
+  // generic assignments: sequences too
+  assert.deepEqual(rules(`api_token = "${rnd(ALNUM, 8)}abcdefgh${rnd(ALNUM, 8)}"`), []);
+  // human-chosen passwords may hold sequences: still reported
+  assert.deepEqual(values('db_password = "qwe123456"'), ['qwe123456']);
+});
+
+test('generic assignments: the last word of the name decides', () => {
+  const v = rnd(ALNUM, 24);
+  for (const name of ['jwtSecret', 'client_secret', 'deviceKey', 'SECRET_KEY_BASE', 'AUTH_TOKEN', 'db_password_prod', 'x-api-key', 'creds.Secret', 'basic_auth']) {
+    assert.deepEqual(values(`${name} = "${v}"`), [v], name);
+  }
+  for (const name of ['secret_name', 'token_url', 'api_key_id', 'publicKey', 'AUTH0_DOMAIN', 'password_policy', 'sortKey', 'tokenizer', 'passwordless']) {
+    assert.deepEqual(rules(`${name} = "${v}"`), [], name);
+  }
+});
+
+test('generic assignments: quoting, layout and language forms', () => {
+  const v = rnd(ALNUM, 20);
+  // quoted literals may hold quotes of the other kind, backticks, brackets
+  assert.deepEqual(values(`jwt_secret: "a'b\`c>d;${v}"`), [`a'b\`c>d;${v}`]);
+  assert.deepEqual(values(`password = '\`${v}'`), [`\`${v}`]);
+  // comparisons with a hard-coded secret
+  assert.deepEqual(values(`if creds.Secret != "open-sesame" {`), ['open-sesame']);
+  // aligned columns, a YAML value on the next line, Gradle/Ruby `name 'value'`
+  assert.deepEqual(values(`fbApiKey:              "${v}",`), [v]);
+  assert.deepEqual(values(`api_key:\n  '${v}'`), [v]);
+  assert.deepEqual(values(`password '${v}'`), [v]);
+  // prose, concatenation, HTML-escaped placeholders, routes, host names: not secrets
+  assert.deepEqual(rules('the password protects the account'), []);
+  assert.deepEqual(rules('sb.append("MasterUserPassword: " + getMasterUserPassword() + ",");'), []);
+  assert.deepEqual(rules('"password": "&lt;YOUR_PASSWORD&gt;"'), []);
+  assert.deepEqual(rules(`put '/forgot-password' => "users/passwords#update"`), []);
+  assert.deepEqual(rules('AUTH0_DOMAIN="tenant12345.auth0.com"'), []);
+  // a bare value ends at ; and & (connection strings, query strings)
+  assert.deepEqual(rules(`InstrumentationKey=${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)};IngestionEndpoint=https://in.example.com/`), []);
+  // a rejected candidate does not hide the assignment after it
+  const t = rnd(HEX, 32);
+  assert.deepEqual(values(`Service Authorization Token:  ${t}`), [t]);
+});
+
+test('Authorization headers with short credentials and connection URLs without a user', () => {
+  const v = `${rnd(ALNUM, 4)}_${rnd(ALNUM, 4)}.${rnd(ALNUM, 4)}`;
+  assert.deepEqual(values(`Authorization: Bearer ${v}`), [v]);
+  const p = rnd(ALNUM, 16);
+  assert.deepEqual(values(`REDIS_URL=redis://:${p}@cache.internal:6379/0`), [p]);
 });
