@@ -69,6 +69,24 @@ export default async function analyzeBench(opts: BenchOptions): Promise<BenchSec
   }).sort((a, b) => a - b);
   const at = (q: number) => Math.round(per[Math.min(per.length - 1, Math.floor(q * per.length))]! * 1000) / 1000;
   rows.splice(1, 0, { what: 'shell analysis, uncached, best of 7 runs per command (percentiles across commands)', n: per.length, p50_us: at(0.5), p99_us: at(0.99), mean_us: Math.round((per.reduce((a, b) => a + b, 0) / per.length) * 1000) / 1000, ops_per_s: 0 });
+  // CPU-bound view on a shared machine: the same uncached sequence, keeping only samples during which this
+  // process was not switched out (getrusage context-switch counters unchanged), so another job's time slice
+  // is not counted as analysis time. GC pauses and cold caches stay in.
+  {
+    const m = opts.quick ? 2_000 : 20_000;
+    const kept: number[] = [];
+    for (let i = 0; i < m; i++) {
+      const r0 = process.resourceUsage();
+      const t0 = process.hrtime.bigint();
+      shell.analyzeUncached(cmds[i % cmds.length]!);
+      const dt = Number(process.hrtime.bigint() - t0) / 1000;
+      const r1 = process.resourceUsage();
+      if (r1.involuntaryContextSwitches === r0.involuntaryContextSwitches && r1.voluntaryContextSwitches === r0.voluntaryContextSwitches) kept.push(dt);
+    }
+    kept.sort((a, b) => a - b);
+    const q = (x: number) => Math.round(kept[Math.min(kept.length - 1, Math.floor(x * kept.length))]! * 1000) / 1000;
+    rows.splice(2, 0, { what: `shell analysis, uncached, samples without a context switch (${kept.length} of ${m} kept)`, n: kept.length, p50_us: q(0.5), p99_us: q(0.99), mean_us: Math.round((kept.reduce((a, b) => a + b, 0) / Math.max(1, kept.length)) * 1000) / 1000, ops_per_s: 0 });
+  }
   const fw = await createFirewall({ policy: join(REPO, 'policies', 'coding-agent.yaml') });
   const actions = cmds.slice(0, 512).map((command) => ({ kind: 'shell', args: { command, cwd: '/home/dev/project' } }));
   rows.push({ what: 'coding-agent decision on a shell action (analysis cached, paths resolved)', ...measure((i) => fw.guard(actions[i % actions.length]!), n, { warmup: 2000 }) });
@@ -80,6 +98,7 @@ export default async function analyzeBench(opts: BenchOptions): Promise<BenchSec
         'Target: shell analysis uncached p50 <= 20 µs, p99 <= 100 µs for commands of at most 200 characters.',
         'Uncached means every call parses and analyzes again (analyzeUncached bypasses the LRU); cached calls hit the bounded LRU (4096 entries).',
         'The best-of-7 row removes scheduler noise: it is the cost of each command itself; the first row includes interference from other processes.',
+        'The context-switch row is the first row again, without the samples during which the process was switched out (CPU-bound view on a shared machine).',
         'Other engineers run CPU-heavy jobs on this 2-core machine at the same time: numbers are noisy.',
       ],
     },

@@ -1,8 +1,10 @@
 // `npm run eval [-- NAME...]`: runs every eval/*.eval.ts module (or those whose
 // file name contains NAME) over ../shared/corpora, prints each section and
-// writes them all to docs/EVAL.md (only when every module ran).
+// writes them all to docs/EVAL.md. With NAMEs, only the sections those modules
+// produced are replaced in docs/EVAL.md (matched by title); the others stay as
+// they were, so one engineer's run does not rewrite another's numbers.
 
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CORPORA, REPO, haveCorpora, type EvalSection } from './lib.ts';
@@ -26,6 +28,23 @@ for (const f of files) {
     console.log(`\n## ${s.title}\n\n${s.markdown}\n`);
   }
   console.error(`(${f}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+const evalDoc = join(REPO, 'docs', 'EVAL.md');
+if (names.length > 0 && existsSync(evalDoc)) {
+  // Split the document at its `## ` headings and replace the sections this run produced.
+  const text = readFileSync(evalDoc, 'utf8');
+  const parts = text.split(/^(?=## )/m);
+  const fresh = new Map(sections.map((s) => [s.title, `## ${s.title}\n\n${s.markdown}\n\n`]));
+  const out = parts.map((p) => {
+    const title = p.startsWith('## ') ? p.slice(3, p.indexOf('\n')).trim() : undefined;
+    const f = title !== undefined ? fresh.get(title) : undefined;
+    if (f === undefined) return p;
+    fresh.delete(title!);
+    return f;
+  });
+  const added = [...fresh.values()];
+  writeFileSync(evalDoc, (out.join('') + added.join('')).replace(/\n{3,}/g, '\n\n').replace(/\n+$/, '\n'));
+  console.error(`updated ${sections.length - added.length} and added ${added.length} sections of docs/EVAL.md`);
 }
 if (names.length === 0) {
   const doc = [
