@@ -24,15 +24,18 @@ export interface DecodeOptions {
 }
 
 const HEX_ESCAPED = /(?:\\x[0-9a-fA-F]{2}){4,}/g;
-const B64 = 1;
-const HEX = 2;
-/** Character classes of ASCII: base64 alphabet (standard and URL-safe), hex digits. */
-const CLS = new Uint8Array(128);
+const HEX_ONLY = /^[0-9a-fA-F]+$/;
+/** ASCII classes: 1 = base64 alphabet (standard and URL-safe), 2 = hex digit or a separator of spaced hex. */
+const CLS = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9+/_-]/.test(ch)) CLS[c]! |= B64;
-  if (/[0-9a-fA-F]/.test(ch)) CLS[c]! |= HEX;
+  if (/[A-Za-z0-9+/_-]/.test(ch)) CLS[c]! |= 1;
+  if (/[0-9a-fA-F :,]/.test(ch)) CLS[c]! |= 2;
 }
+const isB64 = (c: number) => (CLS[c]! & 1) !== 0;
+const isHexOrSep = (c: number) => (CLS[c]! & 2) !== 0;
+/** Six or more hex pairs separated by one space, colon or comma each. */
+const SPACED_HEX = /[0-9a-fA-F]{2}(?:[ :,][0-9a-fA-F]{2}){5,}/g;
 const PCT = /%[0-9a-fA-F]{2}/g;
 const SPACE = /\s/g;
 const ROT13_HINT = /\b(?:gur|naq|lbh|vf|vtaber|nyy|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|gryy|cnffjbeq|frperg|erirny)\b/g;
@@ -85,44 +88,46 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
     out.push(d);
     return true;
   };
-  // One pass over the text finds runs of the base64 alphabet (hex runs are a subset)
-  // and runs of space/colon-separated hex pairs: no regex backtracking at all.
+  // Candidates: runs of 16+ characters of the base64 alphabet (hex runs are a
+  // subset), and six or more space/colon/comma-separated hex pairs (17+
+  // characters). Any such run covers a position that is a multiple of 16, so
+  // only those positions are probed and the run around a probe is measured:
+  // on prose (short words) this reads about half the characters, where a
+  // regex or a loop over every character reads all of them.
   const cands: Array<{ layer: Layer; start: number; end: number; kind: 'run' | 'spaced' }> = [];
-  let runStart = -1;
-  let allHex = true;
-  let grpStart = -1, grpCount = 0, grpPos = 0;
   const n = text.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0;
-    const cls = c < 128 ? CLS[c]! : 0;
-    if (cls & B64) {
-      if (runStart < 0) {
-        runStart = i;
-        allHex = true;
+  let b64Done = 0; // end of the last base64-alphabet run measured
+  let spDone = 0; // end of the last hex-and-separator run measured
+  for (let p = 15; p < n + 15; p += 16) {
+    const q = Math.min(p, n - 1);
+    if (q >= b64Done && isB64(text.charCodeAt(q))) {
+      let st = q;
+      while (st > b64Done && isB64(text.charCodeAt(st - 1))) st--;
+      let en = q + 1;
+      while (en < n && isB64(text.charCodeAt(en))) en++;
+      b64Done = en;
+      if (en - st >= 16) {
+        const run = text.slice(st, en);
+        const allHex = HEX_ONLY.test(run);
+        let e = en;
+        while (e < n && e - en < 2 && text.charCodeAt(e) === 0x3d) e++; // '=' padding
+        cands.push({ layer: allHex && run.length % 2 === 0 ? 'hex' : 'base64', start: st, end: allHex ? en : e, kind: 'run' });
       }
-      if (!(cls & HEX)) allHex = false;
-    } else if (runStart >= 0) {
-      let e = i;
-      while (e < n && e - i < 2 && text.charCodeAt(e) === 0x3d) e++; // '=' padding
-      const len = i - runStart;
-      if (len >= 16) cands.push({ layer: allHex && len % 2 === 0 ? 'hex' : 'base64', start: runStart, end: allHex ? i : e, kind: 'run' });
-      runStart = -1;
     }
-    // spaced hex: XX XX XX ... (separators ' ', ':', ',')
-    if (cls & HEX && grpPos < 2) {
-      if (grpPos === 0 && grpCount === 0) grpStart = i;
-      grpPos++;
-    } else if (grpPos === 2 && (c === 0x20 || c === 0x3a || c === 0x2c)) {
-      grpCount++;
-      grpPos = 0;
-    } else {
-      const groups = grpCount + (grpPos === 2 ? 1 : 0);
-      if (groups >= 6) cands.push({ layer: 'hex', start: grpStart, end: grpPos === 2 ? i : i - grpPos - 1, kind: 'spaced' });
-      grpCount = 0;
-      grpPos = cls & HEX ? 1 : 0;
-      if (grpPos) grpStart = i;
+    if (q >= spDone && isHexOrSep(text.charCodeAt(q))) {
+      let st = q;
+      while (st > spDone && isHexOrSep(text.charCodeAt(st - 1))) st--;
+      let en = q + 1;
+      while (en < n && isHexOrSep(text.charCodeAt(en))) en++;
+      spDone = en;
+      if (en - st >= 17) {
+        const run = text.slice(st, en); // the regex must not search past the run
+        SPACED_HEX.lastIndex = 0;
+        for (let m = SPACED_HEX.exec(run); m; m = SPACED_HEX.exec(run)) cands.push({ layer: 'hex', start: st + m.index, end: st + m.index + m[0].length, kind: 'spaced' });
+      }
     }
   }
+  cands.sort((x, y) => x.start - y.start);
   for (const cd of cands) {
     if (out.length >= opts.maxSegments || budget <= 0) break;
     const seg = text.slice(cd.start, cd.end);
