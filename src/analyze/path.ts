@@ -68,7 +68,8 @@ export function realpathPrefix(abs: string): string {
   let tail = '';
   for (let i = 0; i < 256; i++) {
     try {
-      const real = realpathSync(head);
+      // The libc realpath: one call, where fs.realpathSync walks every component in JS with an lstat each.
+      const real = realpathSync.native(head);
       return tail ? posix.join(real, tail) : real;
     } catch {
       if (head === '/' || head === '') return abs;
