@@ -213,9 +213,12 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   // A large alternation of multi-word phrases is slow in V8, and one of first
   // words fires on every "the" and "you". Each phrase is anchored on its
   // rarest-looking word (longest non-stopword); the phrase is verified around it.
+  // A phrase of stopwords only ("you are now", "from now on") would fire on every
+  // "you" or "from": such a phrase is its own trigger, whole.
   const byHead = new Map<string, Array<{ phrase: string; offset: number }>>();
   for (const p of byPhrase.keys()) {
-    const { word, offset } = anchor(p);
+    const a = anchor(p);
+    const { word, offset } = STOP.has(a.word) && a.word !== p ? { word: p, offset: 0 } : a;
     const list = byHead.get(word) ?? [];
     list.push({ phrase: p, offset });
     byHead.set(word, list);
@@ -224,7 +227,7 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   // \b outside one group of plain words keeps V8's fast first-character checks.
   const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   const words = keys.filter((k) => /^\w+$/.test(k));
-  const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
+  const other = keys.filter((k) => !/^\w+$/.test(k)).map((k) => `${wordish.test(k[0]!) ? '\\b' : ''}${escape(k)}${wordish.test(k[k.length - 1]!) ? '\\b' : ''}`);
   const src = [words.length ? `\\b(?:${trieRegex(words)})\\b` : '', ...other].filter(Boolean).join('|');
   return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead };
 }
@@ -245,15 +248,20 @@ function anchor(p: string): { word: string; offset: number } {
   return best ?? { word: p, offset: 0 };
 }
 
-const WORD = /\w/;
-/** The longest phrase anchored at `at` that occurs in the text, respecting word boundaries. */
+const isWordCode = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+/** The longest phrase anchored at `at` that occurs in the text, respecting word boundaries. Compares in place: no substring per candidate. */
 function phraseAt(text: string, at: number, candidates: Array<{ phrase: string; offset: number }>): { phrase: string; start: number } | undefined {
-  for (const { phrase: p, offset } of candidates) {
+  next: for (const { phrase: p, offset } of candidates) {
     const st = at - offset;
     if (st < 0 || st + p.length > text.length) continue;
-    if (text.slice(st, st + p.length).toLowerCase() !== p) continue;
-    if (WORD.test(p[p.length - 1]!) && WORD.test(text[st + p.length] ?? ' ')) continue;
-    if (WORD.test(p[0]!) && st > 0 && WORD.test(text[st - 1]!)) continue;
+    for (let j = 0; j < p.length; j++) {
+      const c = text.charCodeAt(st + j);
+      const want = p.charCodeAt(j);
+      if (c === want || (c >= 0x41 && c <= 0x5a && c + 32 === want)) continue;
+      if (c < 0x80 || text[st + j]!.toLowerCase() !== p[j]) continue next; // non-ASCII letters of a phrase (è, â) compare lowercased
+    }
+    if (isWordCode(p.charCodeAt(p.length - 1)) && st + p.length < text.length && isWordCode(text.charCodeAt(st + p.length))) continue;
+    if (isWordCode(p.charCodeAt(0)) && st > 0 && isWordCode(text.charCodeAt(st - 1))) continue;
     return { phrase: p, start: st };
   }
   return undefined;
@@ -278,7 +286,8 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
     hits.push(h);
   };
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const found = phraseAt(text, m.index, compiled.byHead.get(m[0].toLowerCase()) ?? []);
+    const w = m[0];
+    const found = phraseAt(text, m.index, compiled.byHead.get(w) ?? compiled.byHead.get(w.toLowerCase()) ?? []);
     if (found === undefined) continue;
     const phrase = found.phrase;
     const mStart = found.start;
