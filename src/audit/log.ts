@@ -9,23 +9,27 @@
 // Every commit is one BEGIN IMMEDIATE transaction that reads the chain head,
 // links the new records to it and writes any due checkpoint, so several
 // processes appending to one database serialize on SQLite's write lock and
-// never fork the chain. A failed write is never silent: append() throws (sync)
+// never fork the chain. With `writer: 'thread'` (batch mode), those commits
+// run on a writer thread with its own connection (audit/writer-thread.ts):
+// the deciding thread only serializes records; flush(), checkpoint() and
+// close() still return once the thread has committed (they block on it), and
+// if the thread dies its unacknowledged records are committed here instead.
+// A failed write is never silent: append() throws (sync)
 // or the records stay buffered and `healthy` turns false (batch); records that
 // could not be kept at all are counted and reported by a 'system' record once
 // writes succeed again.
 
-import { renameSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { sign } from 'node:crypto';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Store } from '../store/index.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { GENESIS, recordHash, checkpointMessage, type CheckpointContent } from './chain.ts';
+import { ChainWriter, type PendingRecord } from './chain-writer.ts';
 import { KeyError, loadSigningKey, type SigningKey } from './keys.ts';
 import { AUDIT_TYPES, type AuditInput, type RecordContent } from './record.ts';
+import type { WriterReply, WriterRequest, WriterThreadData } from './writer-thread.ts';
+
+export { CHECKPOINT_FILE } from './chain-writer.ts';
 
 export type Durability = 'sync' | 'batch';
-
-export const CHECKPOINT_FILE = 'audit.checkpoint';
 
 export interface AuditOptions {
   durability?: Durability;
@@ -41,6 +45,10 @@ export interface AuditOptions {
   checkpointMs?: number;
   /** Records larger than this (bytes of canonical JSON) have their `data` replaced by a digest. */
   maxRecordBytes?: number;
+  /** batch: 'thread' commits on a writer thread (the gateway); 'inline' (default) on the calling thread. */
+  writer?: 'inline' | 'thread';
+  /** thread: how long flush()/close() wait for the writer thread before failing, in ms. */
+  threadTimeoutMs?: number;
   /** Called for every write failure (default: one line on stderr). */
   onError?: (e: AuditWriteError) => void;
   /** Signing key; default: the data directory's key, created on first run. */
@@ -55,9 +63,18 @@ export class AuditWriteError extends Error {
   }
 }
 
-interface Entry {
-  c: RecordContent;
-  body: string;
+type Entry = PendingRecord;
+
+interface Thread {
+  worker: Worker;
+  port: MessagePort;
+  done: Int32Array;
+  nextId: number;
+  /** Writes posted and not yet acknowledged as committed, oldest first (a failed one stays: the thread retries it). */
+  inflight: Array<{ id: number; entries: Entry[] }>;
+  inflightRecords: number;
+  ready: Promise<void>;
+  onReady: () => void;
 }
 
 const MAX_FIELD = 256;
@@ -75,13 +92,12 @@ export class AuditLog {
   private lost = 0;
   private error: AuditWriteError | undefined;
   private closed = false;
-  private lastSeqWritten = 0;
-  private lastSigned = 0;
-  private readonly o: Required<Omit<AuditOptions, 'key' | 'onError' | 'now' | 'durability'>>;
+  private readonly o: Required<Omit<AuditOptions, 'key' | 'onError' | 'now' | 'durability' | 'writer'>>;
   private readonly onError: (e: AuditWriteError) => void;
   private readonly now: () => number;
-  private readonly tx: (entries: Entry[], force: boolean) => number;
-  private signed: (CheckpointContent & { signature: string }) | undefined;
+  private readonly writer: ChainWriter;
+  private thread: Thread | undefined;
+  private lastSeqWritten = 0;
   private readonly stmts;
 
   constructor(readonly store: Store, opts: AuditOptions = {}) {
@@ -93,41 +109,27 @@ export class AuditLog {
       checkpointEvery: opts.checkpointEvery ?? 10_000,
       checkpointMs: opts.checkpointMs ?? 60_000,
       maxRecordBytes: opts.maxRecordBytes ?? 64 * 1024,
+      threadTimeoutMs: opts.threadTimeoutMs ?? 30_000,
     };
     this.onError = opts.onError ?? ((e) => process.stderr.write(`agentwall: audit: ${e.message}\n`));
     this.now = opts.now ?? Date.now;
     const db = store.db;
     this.stmts = {
-      head: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
-      insert: db.prepare(
-        'INSERT INTO audit_records (seq, ts, type, principal, session, effect, tool, rules, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       lastCheckpoint: db.prepare('SELECT id, seq, ts, signature, key_id FROM audit_checkpoints ORDER BY id DESC LIMIT 1'),
       countCheckpoints: db.prepare('SELECT count(*) AS n FROM audit_checkpoints'),
-      insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (seq, hash, ts, prev_sig, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)'),
     };
     this.key = opts.key ?? this.loadKey();
-    const writeTx = db.transaction((entries: Entry[], force: boolean): number => {
-      const head = this.stmts.head.get() as { seq: number; hash: string } | undefined;
-      let seq = head?.seq ?? 0;
-      let prev = head?.hash ?? GENESIS;
-      for (const e of entries) {
-        seq++;
-        const h = recordHash(prev, seq, e.body);
-        const c = e.c;
-        this.stmts.insert.run(seq, c.ts, c.type, c.principal ?? null, c.session ?? null, c.effect ?? null, c.tool ?? null, c.rules ? JSON.stringify(c.rules) : null, e.body, prev, h);
-        prev = h;
-      }
-      if (seq > 0) this.checkpointIfDue(seq, prev, force);
-      return seq;
-    });
-    this.tx = (entries, force) => {
-      this.signed = undefined;
-      const seq = writeTx.immediate(entries, force);
-      // Only after the commit: the file must never name a checkpoint the database does not hold.
-      if (this.signed) this.writeSidecar(this.signed);
-      return seq;
+    const chainOpts = {
+      dataDir: store.dataDir,
+      file: store.file,
+      privateKey: this.key.privateKey,
+      keyId: this.key.keyId,
+      checkpointEvery: this.o.checkpointEvery,
+      checkpointMs: this.o.checkpointMs,
+      now: this.now,
     };
+    this.writer = new ChainWriter(db, { ...chainOpts, onSidecarError: (m, f, code) => this.onError(new AuditWriteError(m, f, code)) });
+    if (this.durability === 'batch' && opts.writer === 'thread') this.thread = this.startThread(chainOpts);
     if (this.durability === 'batch') this.timers.push(setInterval(() => this.tryFlush(), this.o.flushMs).unref());
     this.timers.push(setInterval(() => this.tryCheckpoint(), Math.max(1000, Math.min(this.o.checkpointMs, 60_000))).unref());
     open.add(this);
@@ -151,7 +153,21 @@ export class AuditLog {
 
   /** Records appended but not yet committed (batch mode). */
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.length + (this.thread?.inflightRecords ?? 0);
+  }
+
+  /** Resolves once the writer thread (if any) runs; flush() before that may commit on this thread instead. */
+  ready(): Promise<void> {
+    const t = this.thread;
+    if (!t) return Promise.resolve();
+    // The port is unref'd (it must not keep a process alive); while someone waits for the start, it must.
+    t.port.ref();
+    return t.ready.finally(() => t.port.unref());
+  }
+
+  /** Whether commits run on a writer thread (it falls back to this thread if the writer thread dies). */
+  get threaded(): boolean {
+    return this.thread !== undefined;
   }
 
   /** The public key id checkpoints are signed with. */
@@ -170,12 +186,12 @@ export class AuditLog {
       this.buffer.push(e);
       return this.flush();
     }
-    if (this.buffer.length >= this.o.maxBuffered) {
+    if (this.pending >= this.o.maxBuffered) {
       try {
         this.flush();
       } catch (err) {
         this.lost++;
-        throw new AuditWriteError(`audit buffer full (${this.buffer.length} records) and the store does not accept writes: ${(err as Error).message}`, this.store.file, 'BUFFER_FULL');
+        throw new AuditWriteError(`audit buffer full (${this.pending} records) and the store does not accept writes: ${(err as Error).message}`, this.store.file, 'BUFFER_FULL');
       }
     }
     this.buffer.push(e);
@@ -191,6 +207,7 @@ export class AuditLog {
 
   /** Commits every buffered record; returns the sequence number of the last one this log wrote. Throws AuditWriteError. */
   flush(): number {
+    if (this.thread) return this.flushThread(false);
     return this.flushUpTo(Infinity);
   }
 
@@ -198,14 +215,14 @@ export class AuditLog {
     if (this.buffer.length === 0 && this.lost === 0) return this.lastSeqWritten;
     const entries = this.buffer.length <= limit ? this.buffer : this.buffer.slice(0, limit);
     const rest = this.buffer.length <= limit ? [] : this.buffer.slice(limit);
-    if (this.lost > 0) entries.unshift(this.entry({ type: 'system', data: { event: 'records-lost', count: this.lost, reason: this.error?.message } }));
+    if (this.lost > 0) entries.unshift(this.lossNotice());
     const lostBefore = this.lost;
     let committed = 0;
     this.buffer = rest;
     try {
       // Group commits of bounded size: one huge transaction spills SQLite's page cache and holds the write lock for long.
       for (let i = 0; i < entries.length; i += TX_RECORDS) {
-        this.lastSeqWritten = this.tx(entries.length <= TX_RECORDS ? entries : entries.slice(i, i + TX_RECORDS), false);
+        this.lastSeqWritten = this.writer.commit(entries.length <= TX_RECORDS ? entries : entries.slice(i, i + TX_RECORDS), false);
         committed = i + TX_RECORDS;
       }
       this.lost = 0;
@@ -220,20 +237,21 @@ export class AuditLog {
         this.buffer = [];
         this.lost++;
       }
-      const err = this.writeError(e);
-      this.error = err;
-      this.onError(err);
-      throw err;
+      throw this.failed(e);
     }
   }
 
   /** Signs a checkpoint now if records were added since the last one. */
   checkpoint(): void {
+    if (this.thread) {
+      this.flushThread(true);
+      return;
+    }
     this.flush();
-    this.tx([], true);
+    this.writer.commit([], true);
   }
 
-  /** Flushes, signs a final checkpoint and stops the timers. The store stays open (it may be shared). */
+  /** Flushes, signs a final checkpoint and stops the timers (and the writer thread). The store stays open (it may be shared). */
   close(): void {
     if (this.closed) return;
     for (const t of this.timers) clearInterval(t);
@@ -242,10 +260,11 @@ export class AuditLog {
     } catch {
       /* the write error was reported through onError */
     }
-    const left = this.buffer.length + this.lost;
+    const left = this.pending + this.lost;
     if (left > 0) {
       this.onError(new AuditWriteError(`audit log closed with ${left} record(s) that could not be written to ${this.store.file}; they are lost`, this.store.file, 'LOST'));
     }
+    this.stopThread();
     this.buffer = [];
     this.closed = true;
     open.delete(this);
@@ -256,6 +275,11 @@ export class AuditLog {
    * groups, so decisions arriving meanwhile wait for one small commit at most.
    */
   private tryFlush(): void {
+    if (this.thread) {
+      this.drainReplies();
+      if (this.thread && (this.buffer.length > 0 || this.lost > 0)) this.post(false);
+      return;
+    }
     try {
       this.flushUpTo(TICK_RECORDS);
       if (this.buffer.length > 0 && !this.flushScheduled) {
@@ -273,7 +297,12 @@ export class AuditLog {
   private tryCheckpoint(): void {
     try {
       // Only a log that wrote since its last checkpoint takes the write lock for a timed checkpoint.
-      if (this.buffer.length === 0 && this.lastSeqWritten > this.lastSigned && this.store.db.open) this.tx([], false);
+      if (this.thread) {
+        this.drainReplies();
+        if (this.thread && this.buffer.length === 0 && this.thread.inflight.length === 0) this.post(false);
+        return;
+      }
+      if (this.buffer.length === 0 && this.writer.unsigned && this.store.db.open) this.writer.commit([], false);
     } catch (e) {
       this.onError(this.writeError(e));
     }
@@ -287,53 +316,163 @@ export class AuditLog {
     if (input.effect !== undefined) c.effect = clip(String(input.effect));
     if (input.tool !== undefined) c.tool = clip(String(input.tool));
     if (input.rules !== undefined) c.rules = input.rules.slice(0, 64).map((r) => clip(String(r)));
-    if (input.data !== undefined) c.data = input.data;
+    if (input.data === undefined) return { c, body: JSON.stringify(c) };
     // The body is hashed and stored byte for byte, and verify hashes the stored
     // bytes, so it need not be canonical: the native serializer is several times faster.
-    let body = JSON.stringify(c);
-    if (body.length > this.o.maxRecordBytes && c.data) {
-      c.data = { truncated: true, bytes: body.length, dataDigest: `sha256:${sha256(canonicalJson(c.data))}` };
-      body = JSON.stringify(c);
+    // The entry keeps only the indexed columns (c, without data): that is what crosses to the writer thread.
+    let body = JSON.stringify({ ...c, data: input.data });
+    if (body.length > this.o.maxRecordBytes) {
+      body = JSON.stringify({ ...c, data: { truncated: true, bytes: body.length, dataDigest: `sha256:${sha256(canonicalJson(input.data))}` } });
     }
     return { c, body };
   }
 
-  private checkpointIfDue(seq: number, hash: string, force: boolean): void {
-    const last = this.stmts.lastCheckpoint.get() as { id: number; seq: number; ts: number; signature: string } | undefined;
-    if (last && last.seq >= seq) {
-      this.lastSigned = last.seq;
-      return;
-    }
-    const now = this.now();
-    const due = force || !last || seq - last.seq >= this.o.checkpointEvery || now - last.ts >= this.o.checkpointMs;
-    if (!due) return;
-    const content: CheckpointContent = { seq, hash, ts: now, prevSig: last?.signature ?? '', keyId: this.key.keyId };
-    const signature = sign(null, checkpointMessage(content), this.key.privateKey).toString('base64');
-    this.stmts.insertCheckpoint.run(seq, hash, now, content.prevSig, content.keyId, signature);
-    this.signed = { ...content, signature };
-    this.lastSigned = seq;
+  // ---- writer thread ----------------------------------------------------
+
+  private startThread(o: Omit<ConstructorParameters<typeof ChainWriter>[1], 'onSidecarError'>): Thread {
+    const { port1, port2 } = new MessageChannel();
+    // [0]: last request answered; [1]: start state (see writer-thread.ts).
+    const done = new Int32Array(new SharedArrayBuffer(8));
+    const url = writerThreadUrl();
+    const data: WriterThreadData = { file: o.file, dataDir: o.dataDir, privateKey: o.privateKey, keyId: o.keyId, checkpointEvery: o.checkpointEvery, checkpointMs: o.checkpointMs, txRecords: TX_RECORDS, done, port: port2 };
+    const worker = new Worker(url, { workerData: data, transferList: [port2] });
+    let onReady = () => {};
+    const ready = new Promise<void>((resolve) => (onReady = resolve));
+    const t: Thread = { worker, port: port1, done, nextId: 1, inflight: [], inflightRecords: 0, ready, onReady };
+    worker.on('error', (e) => this.threadDied(t, `failed: ${e.message}`));
+    worker.on('exit', (code) => this.threadDied(t, `exited with code ${code}`));
+    port1.on('message', (r: WriterReply) => this.handleReply(t, r));
+    // Neither keeps the process alive: the exit hook commits what is left.
+    worker.unref();
+    port1.unref();
+    return t;
   }
 
-  /**
-   * The latest checkpoint is also kept in a file next to the database, so that
-   * deleting records together with their checkpoints from the database is
-   * still detected by verify.
-   */
-  private writeSidecar(cp: CheckpointContent & { signature: string }): void {
-    const file = join(this.store.dataDir, CHECKPOINT_FILE);
-    try {
-      const cur = JSON.parse(readFileSync(file, 'utf8')) as { seq?: number };
-      if (typeof cur.seq === 'number' && cur.seq >= cp.seq) return;
-    } catch {
-      /* absent or unreadable: replace it */
+  /** Hands the buffer (and a loss notice, if records were lost) to the writer thread; returns the request id. */
+  private post(force: boolean): number {
+    const t = this.thread!;
+    const entries = this.buffer;
+    this.buffer = [];
+    if (this.lost > 0) {
+      entries.unshift(this.lossNotice());
+      this.lost = 0;
     }
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o644 });
-      renameSync(tmp, file);
-    } catch (e) {
-      this.onError(new AuditWriteError(`cannot write checkpoint file ${file}: ${(e as Error).message}`, file, (e as { code?: string }).code));
+    const id = t.nextId++;
+    t.inflight.push({ id, entries });
+    t.inflightRecords += entries.length;
+    t.port.postMessage({ op: 'write', id, entries, force } satisfies WriterRequest);
+    return id;
+  }
+
+  private flushThread(force: boolean): number {
+    const t = this.thread!;
+    const id = this.post(force);
+    this.waitFor(t, id);
+    if (this.thread !== t) return this.flushUpTo(Infinity); // the thread died while we waited: commit here
+    if (this.error) throw this.error;
+    return this.lastSeqWritten;
+  }
+
+  /** Blocks until the writer thread answered request `id` (bounded by threadTimeoutMs), then applies its answers. */
+  private waitFor(t: Thread, id: number): void {
+    if (Atomics.load(t.done, 1) === 0) {
+      // Still starting. A thread normally starts on its own; where its loading
+      // needs this thread's event loop (a module loader hook, as under tsx), it
+      // cannot while we block: give it up (0 -> 2) and commit here instead.
+      Atomics.wait(t.done, 1, 0, Math.min(this.o.threadTimeoutMs, 5000));
+      if (Atomics.compareExchange(t.done, 1, 0, 2) === 0) {
+        this.threadDied(t, 'did not start in time');
+        return;
+      }
     }
+    const deadline = Date.now() + this.o.threadTimeoutMs;
+    for (let cur = Atomics.load(t.done, 0); cur < id; cur = Atomics.load(t.done, 0)) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.threadDied(t, `did not answer within ${this.o.threadTimeoutMs} ms`);
+        return;
+      }
+      Atomics.wait(t.done, 0, cur, Math.min(left, 1000));
+    }
+    this.drainReplies();
+  }
+
+  private drainReplies(): void {
+    const t = this.thread;
+    if (!t) return;
+    for (let m = receiveMessageOnPort(t.port); m !== undefined; m = receiveMessageOnPort(t.port)) this.handleReply(t, m.message as WriterReply);
+  }
+
+  private handleReply(t: Thread, r: WriterReply): void {
+    if (this.thread !== t) return;
+    if (r.ready) {
+      t.onReady();
+      return;
+    }
+    for (const m of r.sidecarErrors ?? []) this.onError(new AuditWriteError(m, this.store.dataDir, 'CHECKPOINT_FILE'));
+    if (r.closed) return;
+    // Records of requests up to r.id that the thread no longer holds are committed: drop them, oldest first.
+    let upTo = 0;
+    for (const x of t.inflight) if (x.id <= r.id) upTo += x.entries.length;
+    let drop = upTo - (r.error ? (r.backlog ?? upTo) : 0);
+    while (drop > 0 && t.inflight.length > 0 && t.inflight[0]!.id <= r.id) {
+      const head = t.inflight[0]!;
+      if (head.entries.length <= drop) {
+        drop -= head.entries.length;
+        t.inflightRecords -= head.entries.length;
+        t.inflight.shift();
+      } else {
+        head.entries = head.entries.slice(drop);
+        t.inflightRecords -= drop;
+        drop = 0;
+      }
+    }
+    if (r.error) {
+      this.failed(Object.assign(new Error(r.error.message), { code: r.error.code }));
+      return;
+    }
+    if (r.seq !== undefined && r.seq > 0) this.lastSeqWritten = r.seq;
+    this.error = undefined;
+  }
+
+  /** The writer thread is gone: what it had not acknowledged goes back to the buffer, committed on this thread from now on. */
+  private threadDied(t: Thread, why: string): void {
+    if (this.thread !== t) return;
+    this.drainReplies();
+    this.thread = undefined;
+    this.buffer = t.inflight.flatMap((x) => x.entries).concat(this.buffer);
+    t.port.close();
+    void t.worker.terminate();
+    t.onReady();
+    if (!this.closed) this.onError(new AuditWriteError(`audit writer thread ${why}; committing on the main thread from now on`, this.store.file, 'WRITER_THREAD'));
+  }
+
+  private stopThread(): void {
+    const t = this.thread;
+    if (!t) return;
+    if (Atomics.compareExchange(t.done, 1, 0, 2) === 0) {
+      // Never started (and now never will): nothing was written by it.
+      this.threadDied(t, 'stopped before it started');
+      return;
+    }
+    const id = t.nextId++;
+    t.port.postMessage({ op: 'close', id } satisfies WriterRequest);
+    this.waitFor(t, id);
+    if (this.thread !== t) return;
+    this.thread = undefined;
+    t.port.close();
+    void t.worker.terminate();
+  }
+
+  private lossNotice(): Entry {
+    return this.entry({ type: 'system', data: { event: 'records-lost', count: this.lost, reason: this.error?.message } });
+  }
+
+  private failed(e: unknown): AuditWriteError {
+    const err = this.writeError(e);
+    this.error = err;
+    this.onError(err);
+    return err;
   }
 
   private loadKey(): SigningKey {
@@ -363,6 +502,18 @@ export class AuditLog {
     const full = err.code === 'SQLITE_FULL' ? ' (disk full)' : '';
     return new AuditWriteError(`cannot write audit log ${this.store.file}${full}: ${err.message ?? String(e)}`, this.store.file, err.code);
   }
+}
+
+/**
+ * The writer thread's entry: built, the .js next to this file; run from
+ * source (tests, tsx), a small module that registers tsx in the thread first
+ * (a worker does not inherit the parent's --import hooks).
+ */
+function writerThreadUrl(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./writer-thread.js', import.meta.url);
+  const entry = new URL('./writer-thread.ts', import.meta.url).href;
+  const code = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 function clip(s: string): string {

@@ -90,7 +90,9 @@ export class Gateway {
     let approver: QueueApprover | undefined;
     let keys: KeyStore | undefined;
     try {
-      log = new AuditLog(store, { durability: opts.durability ?? 'batch', flushMs: opts.auditFlushMs ?? 20, batchSize: 1000 });
+      // Batch commits run on a writer thread: hashing and SQLite work stay off the thread that answers requests.
+      log = new AuditLog(store, { durability: opts.durability ?? 'batch', writer: 'thread', flushMs: opts.auditFlushMs ?? 20, batchSize: 1000 });
+      const started = log.ready();
       const queue = new ApprovalQueue(store, { audit: log });
       approver = new QueueApprover(queue, { pollMs: opts.approvalPollMs ?? 250, maxWaiters: opts.maxApprovalWaiters ?? 1000 });
       const ext = opts.extensions === false ? {} : await loadExtensions();
@@ -121,6 +123,7 @@ export class Gateway {
       fw.onDecision(approver.listener());
       queue.onResolved((r) => feed.publish('approval', { event: 'resolved', id: r.id, status: r.status, outcome: r.outcome }));
       if (opts.watchKeys !== false) keys.watch();
+      await started;
       const gw = new Gateway(fw, store, log, queue, approver, keys, new RateLimiter(), metrics, feed, ext, paths);
       gwRef.current = gw;
       if (opts.mcpConfig) {

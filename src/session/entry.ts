@@ -10,7 +10,7 @@ import type { Effect } from '../action.ts';
 import type { PastMemo } from '../policy/past.ts';
 import type { HistoryEntry } from './types.ts';
 
-interface Shape {
+export interface Shape {
   readonly kind: string;
   readonly tool: string | undefined;
   readonly principal: string | undefined;
@@ -46,6 +46,9 @@ export class ShapeTable {
   }
 }
 
+/** The shape table shared by every history in the process. */
+export const SHAPES = new ShapeTable();
+
 export class CompactEntry implements HistoryEntry {
   constructor(
     readonly step: number,
@@ -70,6 +73,10 @@ export class CompactEntry implements HistoryEntry {
   }
   get past(): PastMemo | undefined {
     return this.shape.past;
+  }
+
+  shapeOf(): Shape {
+    return this.shape;
   }
 
   /** The same entry at another position (the agent's history numbers steps on its own). */

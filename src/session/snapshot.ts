@@ -12,7 +12,7 @@ import { extractValues, keysOfValue } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
 import type { AgentState, SessionState } from './state.ts';
 import { ORIGIN, type HistoryEntry } from './types.ts';
-import type { Ring } from './ring.ts';
+import type { History } from './history.ts';
 
 /** The key of the snapshot inside EvalContext.session. */
 export const SNAPSHOT_KEY = 'agentwall.session';
@@ -46,7 +46,7 @@ export class SessionSnapshot {
     return this.session;
   }
 
-  history(scope: 'session' | 'agent'): Ring<HistoryEntry> | undefined {
+  history(scope: 'session' | 'agent'): History | undefined {
     if (scope === 'session') return this.requireSession('a session rule')?.history;
     if (!this.action.principal?.id) throw new Error('a per-agent rule needs action.principal.id');
     return this.agent?.history;
@@ -101,12 +101,12 @@ export class SessionSnapshot {
   }
 
   /**
-   * Did the past action `e` meet the past condition `p`? From its memo when
+   * Did the past action `h.back(i)` meet the past condition `p`? From its memo when
    * the memo covers `p`; else by evaluating `p` on the stored action, with
    * facts from `current` (the deciding action's facts) derived for it.
    */
-  held(e: HistoryEntry, p: PastCond, current: FactSource): boolean {
-    return heldBefore(p, e.past, () => this.pastContext(e, current));
+  held(h: History, i: number, p: PastCond, current: FactSource): boolean {
+    return heldBefore(p, h.pastAt(i), () => this.pastContext(h.back(i)!, current));
   }
 
   /** Evaluation context for a past action, for conditions its memo does not cover. */
@@ -122,11 +122,10 @@ export function pastAction(e: HistoryEntry): Action {
 }
 
 /** Actions in the last minute of a history (newest first, stops at the first older one). */
-export function perMinute(h: Ring<HistoryEntry>, now: number): number {
+export function perMinute(h: History, now: number): number {
   let n = 0;
   for (let i = 0; i < h.size; i++) {
-    const e = h.back(i)!;
-    if (e.t < now - 60_000) break;
+    if (h.tAt(i) < now - 60_000) break;
     n++;
   }
   return n;

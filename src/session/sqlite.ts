@@ -20,7 +20,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ensureDataDir } from '../store/datadir.ts';
-import { Ring } from './ring.ts';
+import { History } from './history.ts';
 import { AgentState, SessionState, storedEntry, type AgentJson, type SessionJson } from './state.ts';
 import { Lru, resolveLimits, type SessionStore } from './store.ts';
 import type { HistoryEntry, SessionLimits } from './types.ts';
@@ -134,7 +134,7 @@ export class SqliteSessionStore implements SessionStore {
     const [values, words] = JSON.parse(row.vals) as [SessionJson['values'], SessionJson['values']];
     const s = SessionState.fromJSON({ ...(JSON.parse(row.core) as SessionJson), values, words }, this.limits);
     const entries = (this.q.seLoad!.all(id, this.limits.maxHistory) as string[]).reverse().map((e) => storedEntry(JSON.parse(e) as HistoryEntry));
-    s.history = Ring.from(this.limits.maxHistory, entries);
+    s.history = History.from(this.limits.maxHistory, entries);
     s.version = row.version;
     this.sessions.set(id, s);
     return s;
@@ -176,7 +176,7 @@ export class SqliteSessionStore implements SessionStore {
     if (!row) return undefined;
     const a = AgentState.fromJSON(JSON.parse(row.core) as AgentJson, this.limits);
     const entries = (this.q.aeLoad!.all(id, this.limits.maxAgentHistory) as string[]).reverse().map((e) => storedEntry(JSON.parse(e) as HistoryEntry));
-    a.history = Ring.from(this.limits.maxAgentHistory, entries);
+    a.history = History.from(this.limits.maxAgentHistory, entries);
     a.version = row.version;
     this.agentCache.set(id, a);
     return a;

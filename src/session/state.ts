@@ -5,7 +5,7 @@
 // with change tracking on, they also list what changed (new history entries,
 // touched values), so the store writes only that.
 
-import { Ring } from './ring.ts';
+import { History } from './history.ts';
 import { ORIGIN, type FindingCounts, type HistoryEntry, type SessionLimits, type ValueOrigin } from './types.ts';
 import { Profile, type ProfileJson } from './profile.ts';
 import { pastMemoOf } from '../policy/past.ts';
@@ -19,6 +19,9 @@ export function storedEntry(e: HistoryEntry): HistoryEntry {
   }
   return e;
 }
+
+/** The shared empty table of a session that has not noted any value yet (never written to: note() replaces it). */
+const NO_VALUES: Map<string, ValueOrigin> = new Map();
 
 /** User text kept for substring provenance of multi-word values ("Dalton Street 123"). */
 const MAX_USER_TEXT = 16 * 1024;
@@ -37,13 +40,13 @@ export interface ScanRecord {
 }
 
 export class SessionState {
-  history: Ring<HistoryEntry>;
+  history: History;
   /** Number of actions recorded so far (history keeps only the newest maxHistory). */
   steps = 0;
   /** Identifiers (IBANs, addresses, URLs, hosts, paths, ids): kept apart from words, so a page full of words cannot evict them. */
-  values = new Map<string, ValueOrigin>();
+  values: Map<string, ValueOrigin> = NO_VALUES;
   /** Words (names, channel names): for short arguments such as a user name. */
-  words = new Map<string, ValueOrigin>();
+  words: Map<string, ValueOrigin> = NO_VALUES;
   userText = '';
   /** Untrusted texts ingested (tool responses, pages, files, other agents). */
   untrusted = 0;
@@ -71,13 +74,16 @@ export class SessionState {
     readonly id: string,
     readonly limits: SessionLimits,
   ) {
-    this.history = new Ring(limits.maxHistory);
+    this.history = new History(limits.maxHistory);
   }
 
   /** Records that `value` entered the session with the given origin bits. */
   note(value: string, mask: number, tool: string | undefined, word = false): void {
     const v = value.length > this.limits.maxValueLength ? value.slice(0, this.limits.maxValueLength) : value;
     this.originsSeen |= mask;
+    // Tables are created on first use: most gateway sessions never ingest text, and an empty Map still costs about 150 bytes.
+    if (word && this.words === NO_VALUES) this.words = new Map();
+    if (!word && this.values === NO_VALUES) this.values = new Map();
     const table = word ? this.words : this.values;
     const cur = table.get(v);
     if (this.changes) (word ? this.changes.words : this.changes.values).add(v);
@@ -165,7 +171,9 @@ export class SessionState {
     s.agent = j.agent;
     s.steps = j.steps;
     s.seq = j.seq ?? 0;
-    s.history = Ring.from(limits.maxHistory, j.history.map(storedEntry));
+    s.history = History.from(limits.maxHistory, j.history.map(storedEntry));
+    s.values = new Map();
+    s.words = new Map();
     for (const [k, mask, tools, step] of j.values.slice(-limits.maxValues)) {
       s.values.set(k, { mask, tools, step });
       s.originsSeen |= mask;
@@ -214,7 +222,7 @@ export interface SessionChanges {
 }
 
 export class AgentState {
-  history: Ring<HistoryEntry>;
+  history: History;
   steps = 0;
   profile = new Profile();
   lastTool: string | undefined;
@@ -226,7 +234,7 @@ export class AgentState {
     readonly id: string,
     readonly limits: SessionLimits,
   ) {
-    this.history = new Ring(limits.maxAgentHistory);
+    this.history = new History(limits.maxAgentHistory);
   }
 
   push(e: HistoryEntry): void {
@@ -249,7 +257,7 @@ export class AgentState {
     if (j.v !== 1) throw new Error(`unsupported agent state version ${String(j.v)}`);
     const a = new AgentState(j.id, limits);
     a.steps = j.steps;
-    a.history = Ring.from(limits.maxAgentHistory, j.history.map(storedEntry));
+    a.history = History.from(limits.maxAgentHistory, j.history.map(storedEntry));
     a.profile = Profile.fromJSON(j.profile);
     a.lastTool = j.lastTool;
     return a;

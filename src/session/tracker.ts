@@ -17,7 +17,7 @@ import { extractValues } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
 import { SessionSnapshot, SNAPSHOT_KEY, perMinute, type ProfileMode } from './snapshot.ts';
 import { Interner } from './intern.ts';
-import { CompactEntry, ShapeTable } from './entry.ts';
+import { CompactEntry, SHAPES } from './entry.ts';
 import type { PastMemo } from '../policy/past.ts';
 import { MemorySessionStore, type SessionStore } from './store.ts';
 import { ORIGIN, type HistoryEntry, type ScanNote } from './types.ts';
@@ -51,7 +51,6 @@ export class SessionTracker {
   private readonly failed = new Set<string>();
   private readonly mode: ProfileMode;
   private readonly intern = new Interner();
-  private readonly shapes = new ShapeTable();
   /** Incremented on every noteScan, so a caller can tell whether firewall.scan reached the tracker. */
   scansNoted = 0;
 
@@ -172,7 +171,7 @@ export class SessionTracker {
     const i = this.intern;
     const args = action.args !== undefined ? boundArgs(action.args, this.store.limits.maxArgString, i) : undefined;
     const rules = decision.rules.length > 0 ? i.list(decision.rules.slice(0, 16)) : undefined;
-    const shape = this.shapes.get(i.str(action.kind), i.str(action.tool), i.str(action.principal?.id), rules, past);
+    const shape = SHAPES.get(i.str(action.kind), i.str(action.tool), i.str(action.principal?.id), rules, past);
     return new CompactEntry(0, t, decision.effect, i.str(action.session), args, shape);
   }
 }

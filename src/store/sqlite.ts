@@ -50,8 +50,9 @@ export function openStore(opts: StoreOptions = {}): Store {
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      // Group commits of thousands of records fit in memory instead of spilling mid-transaction.
-      db.pragma('cache_size = -16384');
+      // A group commit (at most 2,000 records, about 1 MB of pages plus index pages) fits in
+      // memory without spilling mid-transaction; more would only add resident memory per connection.
+      db.pragma('cache_size = -4096');
     }
     db.pragma('foreign_keys = ON');
     // Reading the schema touches the header and the schema pages: a file that is

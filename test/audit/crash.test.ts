@@ -37,7 +37,7 @@ async function waitFor(pred: () => boolean, ms: number): Promise<void> {
   }
 }
 
-for (const mode of ['sync', 'batch'] as const) {
+for (const mode of ['sync', 'batch', 'thread'] as const) {
   test(`crash (${mode}): every acknowledged record survives kill -9 and the chain verifies`, async (t) => {
     const dir = tempDir(t);
     seedLog(dir, 3); // the key and schema exist before the child starts
@@ -94,10 +94,10 @@ test('two writer processes append to one database as one unbroken chain', async 
   assert.ok(switches > 2, `writers did not interleave (${switches} switches)`);
 });
 
-test('batch: a normal exit commits the buffered records without an explicit flush', async (t) => {
+for (const mode of ['batch', 'thread'] as const) test(`${mode}: a normal exit commits the buffered records without an explicit flush`, async (t) => {
   const dir = tempDir(t);
   seedLog(dir, 1);
-  const w = startWriter(dir, 'batch', 1234, 'exiting', { NO_FLUSH: '1' });
+  const w = startWriter(dir, mode, 1234, 'exiting', { NO_FLUSH: '1' });
   assert.equal(await w.done, 0, w.stderr());
   assert.equal(present(dir, 'exiting').size, 1234);
   const r = verifyDir(dir);

@@ -36,7 +36,7 @@ test('an MCP client with an agent key lists and calls tools through /mcp; the fi
     const names = tools.tools.map((t) => t.name);
     assert.ok(names.includes('fixture__echo'), names.join(', '));
     const ok = (await client.callTool({ name: 'fixture__echo', arguments: { text: 'hello' } })) as { content: Array<{ text: string }>; isError?: boolean };
-    assert.ok(!ok.isError);
+    assert.ok(!ok.isError, JSON.stringify(ok));
     assert.match(ok.content[0]!.text, /hello/);
     const no = (await client.callTool({ name: 'fixture__add', arguments: { a: 1, b: 2 } })) as { content: Array<{ text: string }>; isError?: boolean };
     assert.equal(no.isError, true);

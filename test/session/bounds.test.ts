@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MemorySessionStore, SessionTracker, extractValues, keysOfValue } from '../../src/session/index.ts';
-import { Ring } from '../../src/session/ring.ts';
+import { History } from '../../src/session/history.ts';
 import { harness } from './helpers.ts';
 
 const ALLOW = { effect: 'allow' as const, rules: [], reasons: [], policyDigest: '', evalNs: 0 };
@@ -57,13 +57,37 @@ test('invalid limits are refused clearly', () => {
   assert.throws(() => new MemorySessionStore({ maxHistory: 0 }), /maxHistory must be a positive integer/);
 });
 
-test('property: a ring keeps exactly the newest `capacity` items in order', () => {
+test('property: a history keeps exactly the newest `capacity` entries in order, every field intact', () => {
+  const entry = fc.record(
+    {
+      step: fc.integer({ min: 1, max: 1e9 }),
+      t: fc.integer({ min: 0, max: 4e12 }),
+      kind: fc.constantFrom('tool', 'shell', 'http'),
+      tool: fc.option(fc.constantFrom('a', 'b', 'send_money'), { nil: undefined }),
+      args: fc.option(fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.string({ maxLength: 5 }), fc.integer())), { nil: undefined }),
+      principal: fc.option(fc.constantFrom('p1', 'p2'), { nil: undefined }),
+      session: fc.option(fc.constantFrom('s1', 's2'), { nil: undefined }),
+      effect: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const),
+      rules: fc.option(fc.array(fc.constantFrom('r1', 'r2'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      past: fc.option(fc.constant({ e: ['k1', 'k2'], m: ['k2'] }), { nil: undefined }),
+    },
+    { requiredKeys: ['step', 't', 'kind', 'effect'] },
+  );
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.integer(), { maxLength: 100 }), (cap, items) => {
-      const r = new Ring<number>(cap);
-      for (const x of items) r.push(x);
-      assert.deepEqual(r.toArray(), items.slice(-cap));
-      assert.equal(r.back(0), items.at(-1));
+    fc.property(fc.integer({ min: 1, max: 20 }), fc.array(entry, { maxLength: 60 }), (cap, items) => {
+      const h = new History(cap);
+      for (const x of items) h.push(x);
+      const plain = (e: unknown) => JSON.parse(JSON.stringify(e)) as unknown;
+      assert.deepEqual(h.toArray().map(plain), items.slice(-cap).map(plain));
+      assert.equal(h.size, Math.min(cap, items.length));
+      if (items.length > 0) {
+        const last = items.at(-1)!;
+        assert.equal(h.tAt(0), last.t);
+        assert.equal(h.stepAt(0), last.step);
+        assert.equal(h.effectAt(0), last.effect);
+        assert.equal(h.toolAt(0), last.tool);
+        assert.deepEqual(h.pastAt(0), last.past);
+      }
     }),
   );
 });

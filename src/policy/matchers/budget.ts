@@ -10,7 +10,6 @@
 
 import { registerMatcher, type Cond, type EvalContext } from '../matcher.ts';
 import { compileField } from '../fields.ts';
-import { pastAction } from '../../session/snapshot.ts';
 import { duration, effectsOf, keyOf, mapOf, walkWindow } from './session-common.ts';
 
 function num(v: unknown): number | undefined {
@@ -40,8 +39,8 @@ registerMatcher({
       const current = raw === undefined ? 0 : num(raw);
       if (current === undefined) throw new Error(`${v.sum} is not a number`);
       let sum = current;
-      walkWindow(ctx, 'budget', { per, perText: v.per, key, effects, match }, (past) => {
-        sum += num(get(pastAction(past))) ?? 0;
+      walkWindow(ctx, 'budget', { per, perText: v.per, key, effects, match }, (h, i) => {
+        sum += num(get({ kind: h.kindAt(i), args: h.argsAt(i) })) ?? 0;
         return true;
       });
       return sum;

@@ -32,10 +32,9 @@ registerMatcher({
       const step = snap.step;
       let n = 0;
       for (let i = 0; i < h.size; i++) {
-        const e = h.back(i)!;
-        if (within && !inWindow(e, within, step, ctx.now)) break;
-        if (!effects.has(e.effect)) continue;
-        if (snap.held(e, match, ctx.facts) && ++n >= stopAt) break;
+        if (within && !inWindow(h, i, within, step, ctx.now)) break;
+        if (!effects.has(h.effectAt(i))) continue;
+        if (snap.held(h, i, match, ctx.facts) && ++n >= stopAt) break;
       }
       return n;
     };

@@ -6,7 +6,7 @@ import type { CompileCtx, EvalContext, PastCond } from '../matcher.ts';
 import { snapshotOf } from '../../session/snapshot.ts';
 import type { PolicyPath } from '../errors.ts';
 import type { Effect } from '../../action.ts';
-import type { HistoryEntry } from '../../session/types.ts';
+import type { History } from '../../session/history.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -66,10 +66,10 @@ export function describeWindow(w: Window): string {
   return parts.join(' and ');
 }
 
-/** Is the entry inside the window, seen from step `step` at time `now`? */
-export function inWindow(e: HistoryEntry, w: Window, step: number, now: number): boolean {
-  if (w.steps !== undefined && e.step < step - w.steps) return false;
-  if (w.ms !== undefined && e.t < now - w.ms) return false;
+/** Is the i-th newest entry inside the window, seen from step `step` at time `now`? */
+export function inWindow(h: History, i: number, w: Window, step: number, now: number): boolean {
+  if (w.steps !== undefined && h.stepAt(i) < step - w.steps) return false;
+  if (w.ms !== undefined && h.tAt(i) < now - w.ms) return false;
   return true;
 }
 
@@ -96,9 +96,9 @@ export function keyOf(v: unknown, c: CompileCtx, sub: PolicyPath): Keying {
   return { scope: parts.has('session') ? 'session' : 'agent', tool: parts.has('tool'), kind: parts.has('kind'), describe: [...parts].join('+') };
 }
 
-export function sameKey(e: HistoryEntry, k: Keying, tool: string | undefined, kind: string): boolean {
-  if (k.tool && e.tool !== tool) return false;
-  if (k.kind && e.kind !== kind) return false;
+export function sameKey(h: History, i: number, k: Keying, tool: string | undefined, kind: string): boolean {
+  if (k.tool && h.toolAt(i) !== tool) return false;
+  if (k.kind && h.kindAt(i) !== kind) return false;
   return true;
 }
 
@@ -113,7 +113,7 @@ export function walkWindow(
   ctx: EvalContext,
   what: 'rate' | 'budget',
   w: { per: number; perText: unknown; key: Keying; effects: ReadonlySet<string>; match: PastCond | undefined },
-  visit: (past: HistoryEntry) => boolean,
+  visit: (h: History, i: number) => boolean,
 ): void {
   const snap = snapshotOf(ctx, what);
   const h = snap.history(w.key.scope);
@@ -121,11 +121,10 @@ export function walkWindow(
   const { tool, kind } = ctx.action;
   const since = ctx.now - w.per;
   for (let i = 0; i < h.size; i++) {
-    const e = h.back(i)!;
-    if (e.t < since) return;
-    if (!w.effects.has(e.effect) || !sameKey(e, w.key, tool, kind)) continue;
-    if (w.match && !snap.held(e, w.match, ctx.facts)) continue;
-    if (!visit(e)) return;
+    if (h.tAt(i) < since) return;
+    if (!w.effects.has(h.effectAt(i)) || !sameKey(h, i, w.key, tool, kind)) continue;
+    if (w.match && !snap.held(h, i, w.match, ctx.facts)) continue;
+    if (!visit(h, i)) return;
   }
   if (h.size >= h.capacity) {
     throw new Error(`${what} window ${String(w.perText)} reaches past the ${h.capacity} actions kept in the ${w.key.scope} history; raise the history limit or shorten the window`);
