@@ -74,3 +74,55 @@ test('bad input: huge, deeply nested, NUL, garbage', () => {
   assert.ok(analyzeSql('SELECT 1\u0000; DROP TABLE t').unparseable);
   fc.assert(fc.property(fc.string({ maxLength: 100 }), (s) => typeof analyzeSql(s).unparseable === 'boolean'), { numRuns: 300 });
 });
+
+test('injection shapes come from the parse tree, in every dialect', () => {
+  const inj = (q: string, d?: 'postgres' | 'sqlite' | 'mysql') => {
+    const f = analyzeSql(q, d);
+    assert.equal(f.unparseable, false, `${d}: ${q}: ${f.error}`);
+    return f.injection;
+  };
+  for (const d of ['postgres', 'sqlite', 'mysql'] as const) {
+    for (const q of [
+      "SELECT * FROM users WHERE name = '' OR '1'='1'", "SELECT * FROM users WHERE name = '' OR 'a'='a'", 'SELECT * FROM t WHERE id = 1 OR 1=1',
+      'SELECT * FROM t WHERE id = 1 OR TRUE', 'SELECT * FROM t WHERE id = 1 OR 2>1', 'SELECT * FROM t WHERE id = 1 OR 1', "SELECT * FROM t WHERE a = 'x' OR 1 IN (1, 2)",
+      "SELECT * FROM t WHERE a = 'x' OR (1=1 AND 2=2)", "SELECT * FROM t WHERE a = 'x' OR NOT 1=2", "SELECT * FROM t WHERE a = 'x' OR id = id", "SELECT * FROM t WHERE a = 'x' OR 'x' LIKE '%'", "SELECT * FROM t WHERE a = '' OR username LIKE '%'",
+      "DELETE FROM t WHERE a = 'x' OR 1=1", "UPDATE t SET a = 1 WHERE b = '' OR ''=''", 'SELECT * FROM t WHERE a IN (SELECT b FROM u WHERE c = 1 OR 1=1)',
+    ]) {
+      assert.ok(inj(q, d).includes('tautology'), `${d}: ${q}`);
+      assert.equal(analyzeSql(q, d).tautology, true);
+    }
+    assert.ok(inj('SELECT name FROM items WHERE id = 1 UNION SELECT NULL, NULL', d).includes('union-constants'), d);
+    assert.ok(inj("SELECT name FROM items WHERE id = 1 UNION ALL SELECT 'a', version()", d).includes('union-constants'), d);
+    assert.ok(inj('SELECT name FROM items WHERE id = 1 UNION SELECT name FROM sqlite_master', d).includes('union-catalog'), d);
+    assert.ok(inj("SELECT * FROM items WHERE name = ''; DROP TABLE users", d).includes('stacked'), d);
+    assert.ok(inj("SELECT * FROM items WHERE name = ''; DELETE FROM users", d).includes('stacked'), d);
+    assert.ok(inj("SELECT * FROM users WHERE name = 'admin'--' AND password = 'x'", d).includes('comment-truncation'), d);
+    assert.ok(inj('SELECT * FROM users WHERE id = 1 --', d).includes('comment-truncation'), d);
+    // Legitimate shapes: no injection.
+    for (const q of [
+      'SELECT * FROM t WHERE 1=1 AND a = 2', 'SELECT * FROM t WHERE a = 1 OR b = 2', "SELECT * FROM t WHERE a = 'x -- y'", 'SELECT * FROM t WHERE a = 1 OR 1=0',
+      'SELECT * FROM t WHERE a = 1 OR NULL', 'SELECT a FROM t UNION SELECT b FROM u', "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      'SELECT 1; SELECT 2', 'BEGIN; UPDATE t SET a = 1; COMMIT', "SELECT * FROM t -- the t table\nWHERE a = 1", "SELECT * FROM t WHERE a = 1 -- the answer", 'SELECT a OR b FROM t',
+    ]) assert.deepEqual(inj(q, d), [], `${d}: ${q}`);
+  }
+  // MySQL: || is OR, # starts a comment.
+  assert.ok(inj("SELECT * FROM t WHERE a = '' || 1=1", 'mysql').includes('tautology'));
+  assert.ok(inj("SELECT * FROM t WHERE a = 'admin'#' AND b = 'x'", 'mysql').includes('comment-truncation'));
+  assert.deepEqual(inj("SELECT * FROM t WHERE a = 'x' || 'y'", 'postgres'), []);
+});
+
+test('injection analysis of hostile input stays bounded', () => {
+  const ors = `SELECT * FROM t WHERE ${Array.from({ length: 2000 }, (_, i) => `a = ${i}`).join(' OR ')} OR 1=1`;
+  const nested = `SELECT * FROM t WHERE a = 1 OR ${'('.repeat(300)}1=1${')'.repeat(300)}`;
+  for (const d of ['postgres', 'sqlite', 'mysql'] as const) {
+    const t0 = Date.now();
+    const f = analyzeSql(ors, d);
+    assert.ok(f.unparseable || f.tautology, d);
+    assert.equal(typeof analyzeSql(nested, d).tautology, 'boolean');
+    assert.ok(Date.now() - t0 < 10_000, d);
+  }
+  fc.assert(fc.property(fc.stringMatching(/^[-'"`#$/*\n a-z=1]{0,60}$/), (s) => {
+    const f = analyzeSql(`SELECT * FROM t WHERE a = ${s}`);
+    return Array.isArray(f.injection);
+  }), { numRuns: 300 });
+});

@@ -3,12 +3,15 @@
 // statement, its kind, the tables it names and the functions it calls. A
 // string no parser accepts is a fact (`unparseable`), never a guess: the
 // templates deny it. MySQL executable comments are turned into code first.
+// Injection shapes (tautologies, UNION probes, stacked statements, comment
+// truncation) come from the same walk: see injection.ts.
 
 import { parseSync as pgParse } from 'libpg-query';
 import { createRequire } from 'node:module';
 import type { parse as CstParse } from 'sql-parser-cst';
 import { unhideExecutableComments } from './mysql-comments.ts';
 import { DANGEROUS_FUNCTIONS, worst, type SqlKind } from './kinds.ts';
+import { cstInspect, pgInspect, stacked, truncatingComment, type InjectionReason } from './injection.ts';
 
 // sql-parser-cst is a large generated parser (~35 MB resident once loaded):
 // loaded on the first SQLite/MySQL statement, so a gateway or hook that never
@@ -46,12 +49,16 @@ export interface SqlFacts {
   executableComment: boolean;
   /** More than one statement. */
   multiple: boolean;
+  /** Some OR branch is constant-true (`OR 1=1`, `OR 'a'='a'`): see injection.ts. */
+  tautology: boolean;
+  /** Injection shapes found in the parse tree: tautology, union-constants, union-catalog, stacked, comment-truncation. */
+  injection: InjectionReason[];
 }
 
 export const MAX_SQL_CHARS = 128 * 1024;
 
 export function emptySqlFacts(present: boolean): SqlFacts {
-  return { present, statements: [], kinds: [], tables: [], functions: [], dangerousFunctions: [], unparseable: false, executableComment: false, multiple: false };
+  return { present, statements: [], kinds: [], tables: [], functions: [], dangerousFunctions: [], unparseable: false, executableComment: false, multiple: false, tautology: false, injection: [] };
 }
 
 export function normalizeDialect(d: unknown): SqlDialect | undefined | 'invalid' {
@@ -75,8 +82,11 @@ export function analyzeSql(query: string, dialect?: SqlDialect): SqlFacts {
   let firstError: string | undefined;
   for (const d of order) {
     try {
-      const statements = d === 'postgres' ? postgres(sql) : cst(sql, d);
-      return finish({ ...f, dialect: d, statements });
+      const signals = new Set<InjectionReason>();
+      const statements = d === 'postgres' ? postgres(sql, signals) : cst(sql, d, signals);
+      if (stacked(statements.map((s) => s.kind))) signals.add('stacked');
+      if (truncatingComment(sql, d === 'mysql')) signals.add('comment-truncation');
+      return finish({ ...f, dialect: d, statements, tautology: signals.has('tautology'), injection: [...signals] });
     } catch (e) {
       firstError ??= `${d}: ${String((e as Error)?.message ?? e).split('\n', 1)[0]!.slice(0, 200)}`;
     }
@@ -135,7 +145,7 @@ function pgName(items: unknown): string {
   return items.map((i) => (i as { String?: { sval?: string } })?.String?.sval ?? '').filter(Boolean).join('.');
 }
 
-function postgres(sql: string): SqlStatement[] {
+function postgres(sql: string, signals: Set<InjectionReason>): SqlStatement[] {
   const res = pgParse(sql) as { stmts?: Array<{ stmt?: Record<string, unknown> }> };
   const out: SqlStatement[] = [];
   for (const raw of res.stmts ?? []) {
@@ -148,6 +158,7 @@ function postgres(sql: string): SqlStatement[] {
     const functions = new Set<string>();
     // Iterative walk: nested statements (CTEs, subqueries, EXPLAIN ANALYZE) fold into the kind.
     const stack: unknown[] = [stmt[type]];
+    if (type === 'SelectStmt') pgInspect(type, stmt[type] as Record<string, unknown>, signals);
     let explainAnalyze = false;
     if (type === 'ExplainStmt') {
       const opts = ((stmt[type] as Record<string, unknown>).options ?? []) as Array<{ DefElem?: { defname?: string } }>;
@@ -165,6 +176,7 @@ function postgres(sql: string): SqlStatement[] {
       if (typeof rv.relname === 'string') tables.add([rv.catalogname, rv.schemaname, rv.relname].filter(Boolean).join('.').toLowerCase());
       if (typeof rv.ctename === 'string') ctes.add(rv.ctename.toLowerCase());
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+        if ((k === 'BoolExpr' || k === 'SelectStmt') && child && typeof child === 'object') pgInspect(k, child as Record<string, unknown>, signals);
         if (k === 'FuncCall' && child && typeof child === 'object') {
           const fn = (child as { funcname?: unknown[] }).funcname ?? [];
           const last = fn[fn.length - 1] as { String?: { sval?: string } } | undefined;
@@ -252,7 +264,7 @@ function cstTables(n: unknown, out: Set<string>, depth = 0): void {
 
 const TABLE_KEYS = new Set(['table', 'tables']);
 
-function cst(sql: string, dialect: 'sqlite' | 'mysql'): SqlStatement[] {
+function cst(sql: string, dialect: 'sqlite' | 'mysql', signals: Set<InjectionReason>): SqlStatement[] {
   const root = cstParse(sql, { dialect, includeComments: false }) as unknown as { statements: CstNode[] };
   const out: SqlStatement[] = [];
   for (const stmt of root.statements) {
@@ -275,6 +287,7 @@ function cst(sql: string, dialect: 'sqlite' | 'mysql'): SqlStatement[] {
         const k = cstKind(node.type, node);
         if (k && node.type !== 'values_clause') kind = worst(kind, k);
       }
+      if (node.type === 'binary_expr' || node.type === 'compound_select_stmt') cstInspect(node, dialect === 'mysql', signals);
       if (node.type === 'from_clause') cstTables(node.expr, tables);
       if (node.type === 'func_call') {
         const name = cstName(node.name as CstNode);

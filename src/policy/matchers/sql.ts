@@ -7,13 +7,16 @@
 //   sql: { kind: read, tables: { glob: "customer*" } }
 //   sql: { unparseable: true }
 //   sql: { dangerous_functions: true }
+//   sql: { injection: true }                       # any injection shape
+//   sql: { injection: [tautology, stacked] }       # some of these shapes
 
 import { registerMatcher, type CompileCtx, type Cond } from '../matcher.ts';
 import type { SqlFacts, SqlStatement } from '../../analyze/sql/analyze.ts';
 import { SQL_KINDS } from '../../analyze/sql/kinds.ts';
 import { bool, mapOf, strings } from './fact-keys.ts';
 
-const KEYS = ['kind', 'tables', 'functions', 'unparseable', 'dangerous_functions', 'executable_comment', 'multiple', 'statements'];
+const KEYS = ['kind', 'tables', 'functions', 'unparseable', 'dangerous_functions', 'executable_comment', 'multiple', 'statements', 'tautology', 'injection'];
+const INJECTION_REASONS = ['tautology', 'union-constants', 'union-catalog', 'stacked', 'comment-truncation'];
 
 function names(t: string): string[] {
   const i = t.lastIndexOf('.');
@@ -22,7 +25,7 @@ function names(t: string): string[] {
 
 registerMatcher({
   key: 'sql',
-  summary: 'what a SQL query does: { kind, tables, functions, unparseable, dangerous_functions, executable_comment, multiple, statements }',
+  summary: 'what a SQL query does: { kind, tables, functions, unparseable, dangerous_functions, executable_comment, multiple, statements, tautology, injection }',
   compile(value: unknown, c: CompileCtx): Cond {
     const v = mapOf(value, c, 'sql', KEYS);
     const stmtTests: Array<(s: SqlStatement) => boolean> = [];
@@ -54,11 +57,28 @@ registerMatcher({
       ['dangerous_functions', (f: SqlFacts) => f.dangerousFunctions.length > 0],
       ['executable_comment', (f: SqlFacts) => f.executableComment],
       ['multiple', (f: SqlFacts) => f.multiple],
+      ['tautology', (f: SqlFacts) => f.tautology],
     ] as const) {
       const want = bool(v, key, c);
       if (want === undefined) continue;
       queryTests.push((f) => get(f) === want);
       parts.push(`${key} ${want}`);
+    }
+    if (typeof v.injection === 'boolean') {
+      const want = v.injection;
+      queryTests.push((f) => f.injection.length > 0 === want);
+      parts.push(`injection ${want}`);
+    } else if (v.injection !== undefined) {
+      // A list of shapes (some of them found), or any operator on the list of shapes found.
+      if (typeof v.injection === 'string' || Array.isArray(v.injection)) {
+        const rs = strings(v.injection, c, 'injection');
+        rs.forEach((r, i) => {
+          if (!INJECTION_REASONS.includes(r)) c.error(`unknown injection shape '${r}' (expected some of ${INJECTION_REASONS.join(', ')})`, Array.isArray(v.injection) ? ['injection', i] : ['injection']);
+        });
+      }
+      const t = c.operand(v.injection, ['injection']);
+      queryTests.push((f) => f.injection.length > 0 && t(f.injection));
+      parts.push(`injection ${t.describe}`);
     }
     if (v.statements !== undefined) {
       const t = c.operand(v.statements, ['statements']);
@@ -70,7 +90,10 @@ registerMatcher({
       where: c.path,
       actual: (ctx) => {
         const f = ctx.facts.get<SqlFacts>('sql');
-        return f.present ? (f.unparseable ? `unparseable: ${f.error}` : f.statements.map((s) => `${s.kind} [${s.tables.join(', ')}]`)) : undefined;
+        if (!f.present) return undefined;
+        if (f.unparseable) return `unparseable: ${f.error}`;
+        const stmts = f.statements.map((s) => `${s.kind} [${s.tables.join(', ')}]`);
+        return f.injection.length ? { statements: stmts, injection: f.injection } : stmts;
       },
       test(ctx) {
         const f = ctx.facts.get<SqlFacts>('sql');
