@@ -58,10 +58,16 @@ export default async function netEval(): Promise<EvalSection[]> {
   let oracleHit = 0;
   const publicPayloads: string[] = [];
   const oracleMiss: string[] = [];
+  let carrying = 0;
   for (const p of payloads) {
     const t = analyzeUrl(p);
     if (t.internal) internal++;
-    else publicPayloads.push(`${p} → ${t.host} [${t.classes.join(', ')}]`);
+    else {
+      // A public host carrying an internal target (redirector, fetch proxy): flagged through url.embedded.
+      const via = t.embeddedInternal ? ` ⇒ carries ${t.embedded!.filter((e) => e.internal).map((e) => `${e.host} [${e.classes.join(', ')}]`).join(', ')}` : '';
+      if (via) carrying++;
+      publicPayloads.push(`${p} → ${t.host} [${t.classes.join(', ')}]${via}`);
+    }
     if (visiblyInternal(p)) {
       oracle++;
       if (t.internal) oracleHit++;
@@ -69,7 +75,12 @@ export default async function netEval(): Promise<EvalSection[]> {
     }
   }
   const refInternal: string[] = [];
-  for (const r of references) if (analyzeUrl(r).internal) refInternal.push(r);
+  const refCarrying: string[] = [];
+  for (const r of references) {
+    const t = analyzeUrl(r);
+    if (t.internal) refInternal.push(r);
+    else if (t.embeddedInternal) refCarrying.push(r);
+  }
   sections.push({
     title: 'Network: SSRF payloads',
     markdown: [
@@ -85,13 +96,15 @@ export default async function netEval(): Promise<EvalSection[]> {
         ],
       ),
       '',
+      `Payloads on a public host that carry an internal target in their query or path (\`url.embeddedInternal\`, percent-decoded; coding-agent and cloud-infra deny metadata and ask on the rest): ${carrying} of the ${publicPayloads.length} classified public. References (public pages) carrying an internal target: ${refCarrying.length}${refCarrying.length ? ` (${refCarrying.join(', ')})` : ''}.`,
+      '',
       oracleMiss.length ? `Visibly internal payloads classified public:\n\n${oracleMiss.map((m) => `- \`${m}\``).join('\n')}` : 'Every visibly internal payload is classified internal.',
       '',
       `Payloads classified public (${publicPayloads.length}; attacker hosts, redirectors and public examples in the pages):\n\n${publicPayloads.map((m) => `- \`${m}\``).join('\n')}`,
       '',
       refInternal.length ? `References classified internal:\n\n${refInternal.map((m) => `- ${m}`).join('\n')}` : 'No reference URL is classified internal.',
     ].join('\n'),
-    metrics: { ssrf_payloads: payloads.size, ssrf_internal_rate: internal / Math.max(1, payloads.size), ssrf_visible_internal_recall: oracleHit / Math.max(1, oracle), public_urls_internal: refInternal.length },
+    metrics: { ssrf_public_payloads_carrying_internal: carrying, public_urls_carrying_internal: refCarrying.length, ssrf_payloads: payloads.size, ssrf_internal_rate: internal / Math.max(1, payloads.size), ssrf_visible_internal_recall: oracleHit / Math.max(1, oracle), public_urls_internal: refInternal.length },
   });
 
   // ---------------------------------------------------------- path traversal

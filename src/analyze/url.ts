@@ -4,7 +4,10 @@
 // (curl/wget/nc/ssh/scp arguments, /dev/tcp redirections). Because other
 // clients (curl, PHP, Java) parse URLs differently, each URL also yields the
 // hosts a lenient reading would pick (after the last `@`, before a `\`), and
-// the target counts as internal when any reading is internal.
+// the target counts as internal when any reading is internal. A URL that
+// carries another URL or an address in its query or path (an open redirect or
+// a fetch proxy: `https://x.com/proxy?url=http://169.254.169.254/`) reports
+// what it carries, percent-decoded, as `embedded`.
 
 import type { Action } from '../action.ts';
 import type { Analyzer } from './facts.ts';
@@ -29,6 +32,18 @@ export interface NetTarget {
   alternates: string[];
   /** Who contacts it: `http`, or the program of a shell command. */
   by: string;
+  /** URLs and addresses carried in the query or path (redirectors, fetch proxies), percent-decoded. */
+  embedded?: EmbeddedTarget[];
+  /** Some embedded target is internal. */
+  embeddedInternal?: boolean;
+}
+
+export interface EmbeddedTarget {
+  /** The embedded text after percent-decoding (a URL, or a bare address). */
+  url: string;
+  host: string;
+  classes: HostClass[];
+  internal: boolean;
 }
 
 export interface UrlFacts {
@@ -40,6 +55,10 @@ export interface UrlFacts {
 }
 
 const MAX_URL = 64 * 1024;
+/** Bounds on the embedded-URL search: parameters looked at, characters per value, nesting. */
+const MAX_PARAMS = 64;
+const MAX_VALUE = 4096;
+const MAX_NESTING = 2;
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21, gopher: 70 };
 
 /** Hosts another parser might extract from the authority of a URL string. */
@@ -58,8 +77,78 @@ function lenientHosts(raw: string): string[] {
   return [...out].filter((h) => h !== '');
 }
 
+/** Percent-decoding that never throws (malformed escapes stay as written); up to three rounds for double encoding. */
+function pctDecode(s: string): string {
+  for (let round = 0; round < 3 && /%[0-9A-Fa-f]{2}/.test(s); round++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(s);
+    } catch {
+      next = s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (m) => {
+        try {
+          return decodeURIComponent(m);
+        } catch {
+          return m;
+        }
+      });
+    }
+    if (next === s) break;
+    s = next;
+  }
+  return s;
+}
+
+const URL_IN = /(?:[A-Za-z][A-Za-z0-9+.-]{0,15}:)?\/\/[^\s"'<>]+/;
+/** A bare address as a whole parameter value: dotted IPv4, bracketed or compressed IPv6, localhost, or a dotted name, with an optional port. */
+const BARE_HOST = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}|localhost|(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]+)(?::\d{1,5})?\/?$/;
+
+/**
+ * URLs and addresses carried by a parsed URL: each query value (and the
+ * query as a whole, and the path) is percent-decoded and searched for a
+ * `scheme://` or `//` URL, or taken whole as a bare address. Bare values
+ * count only when they name an internal address (a public-looking name in
+ * `?q=example.com` is just text), and never as a single label or a number
+ * (`?ref=main`, `?id=2130706433` are no targets); an explicit URL counts
+ * whatever its host.
+ */
+function embeddedTargets(u: URL, depth: number): EmbeddedTarget[] {
+  const out: EmbeddedTarget[] = [];
+  const seen = new Set<string>();
+  // The path whole (`/r/http://127.0.0.1/`) and by segment (`/fetch/10.0.0.5/`).
+  const values: string[] = [u.pathname, ...u.pathname.split('/').slice(1, 33)];
+  let n = 0;
+  for (const [k, v] of u.searchParams) {
+    if (++n > MAX_PARAMS) break;
+    values.push(v, k);
+  }
+  if (u.hash) values.push(u.hash.slice(1));
+  for (const raw of values) {
+    if (raw === '') continue;
+    const v = pctDecode(raw.length > MAX_VALUE ? raw.slice(0, MAX_VALUE) : raw);
+    const m = URL_IN.exec(v);
+    if (m) {
+      const text = m[0].startsWith('//') ? `http:${m[0]}` : m[0];
+      if (seen.has(text)) continue;
+      seen.add(text);
+      const t = analyzeUrl(text, 'embedded', depth + 1);
+      seen.add(t.host);
+      out.push({ url: text, host: t.host, classes: t.classes, internal: t.internal });
+      if (t.embedded) out.push(...t.embedded);
+      continue;
+    }
+    const bare = v.trim();
+    if (!BARE_HOST.test(bare)) continue;
+    const host = bare.replace(/\/$/, '').replace(/:\d+$/, '');
+    const info = classifyHost(host);
+    if (!info.internal || info.classes.includes('single-label') || info.classes.includes('malformed') || seen.has(info.host)) continue;
+    seen.add(info.host);
+    out.push({ url: bare, host: info.host, classes: info.classes, internal: true });
+  }
+  return out;
+}
+
 /** Analyzes one URL string. Unparseable URLs give a target of kind `invalid` (internal: fail closed). */
-export function analyzeUrl(raw: string, by = 'http'): NetTarget {
+export function analyzeUrl(raw: string, by = 'http', depth = 0): NetTarget {
   const text = raw.length > MAX_URL ? raw.slice(0, MAX_URL) : raw;
   let u: URL | undefined;
   try {
@@ -70,7 +159,7 @@ export function analyzeUrl(raw: string, by = 'http'): NetTarget {
   // Nested URLs: jar:http://host!/, view-source:http://host/, url:http://...
   if (u && u.hostname === '' && /:\/\//.test(u.pathname)) {
     const inner = u.pathname.slice(u.pathname.search(/[A-Za-z][A-Za-z0-9+.-]*:\/\//));
-    const t = analyzeUrl(inner.replace(/!\/.*$/, '/'), by);
+    const t = analyzeUrl(inner.replace(/!\/.*$/, '/'), by, depth);
     return { ...t, scheme: u.protocol.slice(0, -1), url: text };
   }
   const alternates = lenientHosts(text);
@@ -85,7 +174,9 @@ export function analyzeUrl(raw: string, by = 'http'): NetTarget {
   const info = u.protocol === 'file:' ? classifyHost(u.hostname || 'localhost') : classifyHost(u.hostname);
   const others = alternates.map(classifyHost).filter((a) => a.host !== info.host);
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[scheme];
+  const embedded = depth < MAX_NESTING && (u.search || u.hash || u.pathname.length > 1) ? embeddedTargets(u, depth) : [];
   return {
+    ...(embedded.length ? { embedded, embeddedInternal: embedded.some((e) => e.internal) } : {}),
     host: info.host, kind: info.kind, ...(info.ipv4 ? { ipv4: info.ipv4 } : {}),
     classes: info.classes,
     internal: info.internal || others.some((o) => o.internal),

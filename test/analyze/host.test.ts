@@ -146,3 +146,27 @@ test('overflowing numeric spellings: malformed, and classified as the address wr
   assert.ok(classifyHost('[::gg]').classes.includes('malformed'));
   assert.ok(analyzeUrl('http://7147006462/latest/').classes.includes('metadata'));
 });
+
+test('URLs carried in the query or path of a public URL are reported, percent-decoded', async () => {
+  const { analyzeUrl } = await import('../../src/analyze/url.ts');
+  const carried = (u: string) => (analyzeUrl(u).embedded ?? []).filter((e) => e.internal).map((e) => e.host);
+  assert.deepEqual(carried('https://example.com/proxy?url=http://169.254.169.254/'), ['169.254.169.254']);
+  assert.deepEqual(carried('https://x.com/redirect-to?url=http%3A%2F%2Flocalhost'), ['localhost']);
+  assert.deepEqual(carried('https://x.com/a?u=%2568ttp%253A%252F%252F169.254.169.254'), ['169.254.169.254']);
+  assert.deepEqual(carried('https://x.com/r/http://127.0.0.1/admin'), ['127.0.0.1']);
+  assert.deepEqual(carried('https://x.com/fetch/10.0.0.5/status'), ['10.0.0.5']);
+  assert.deepEqual(carried('https://x.com/f?target=10.0.0.5:8080'), ['10.0.0.5']);
+  assert.deepEqual(carried('https://x.com/f?u=//metadata.google.internal/x'), ['metadata.google.internal']);
+  assert.equal(analyzeUrl('https://x.com/f?u=http://169.254.169.254/').embeddedInternal, true);
+  // Plain parameters are no targets: single labels, numbers, public names, public URLs.
+  for (const u of ['https://github.com/a/b?ref=main&id=2130706433', 'https://x.com/?q=example.com', 'https://x.com/s?url=https://example.org/a', 'https://x.com/a/b/c']) {
+    assert.deepEqual(carried(u), [], u);
+    assert.notEqual(analyzeUrl(u).embeddedInternal, true, u);
+  }
+  // Bounded: many parameters and deep nesting stay fast and finite.
+  const many = `https://x.com/?${Array.from({ length: 5000 }, (_, i) => `p${i}=http://10.0.0.${i % 250}/`).join('&')}`;
+  assert.ok((analyzeUrl(many).embedded ?? []).length <= 128);
+  let nested = 'http://169.254.169.254/';
+  for (let i = 0; i < 20; i++) nested = `https://h${i}.com/?u=${encodeURIComponent(nested)}`;
+  assert.equal(typeof analyzeUrl(nested).internal, 'boolean');
+});

@@ -4,16 +4,18 @@
 //   url: { unparseable: true }
 //   url: { userinfo: true }                 # http://user:pass@host/
 //   url: { path: { glob: "/admin/*" } }
+//   url: { embedded_internal: true }        # ?url=http://169.254.169.254/ on a public host
+//   url: { embedded_class: metadata }       # classes of the embedded targets (host.ts)
 
 import { registerMatcher, type CompileCtx, type Cond } from '../matcher.ts';
 import type { NetTarget, UrlFacts } from '../../analyze/url.ts';
 import { bool, mapOf, quantifier, quantify } from './fact-keys.ts';
 
-const KEYS = ['scheme', 'port', 'path', 'host', 'userinfo', 'unparseable', 'match'];
+const KEYS = ['scheme', 'port', 'path', 'host', 'userinfo', 'unparseable', 'embedded_internal', 'embedded_class', 'match'];
 
 registerMatcher({
   key: 'url',
-  summary: 'URLs an action uses: { scheme, port, path, host, userinfo, unparseable, match: any|all }',
+  summary: 'URLs an action uses: { scheme, port, path, host, userinfo, unparseable, embedded_internal, embedded_class, match: any|all }',
   compile(value: unknown, c: CompileCtx): Cond {
     const v = mapOf(value, c, 'url', KEYS);
     const q = quantifier(v, c);
@@ -29,6 +31,16 @@ registerMatcher({
     if (userinfo !== undefined) {
       tests.push((t) => t.userinfo === userinfo);
       parts.push(`userinfo ${userinfo}`);
+    }
+    const embeddedInternal = bool(v, 'embedded_internal', c);
+    if (embeddedInternal !== undefined) {
+      tests.push((t) => (t.embeddedInternal === true) === embeddedInternal);
+      parts.push(`embedded_internal ${embeddedInternal}`);
+    }
+    if (v.embedded_class !== undefined) {
+      const t = c.operand(v.embedded_class, ['embedded_class']);
+      tests.push((x) => x.embedded !== undefined && x.embedded.some((e) => t(e.classes)));
+      parts.push(`embedded_class ${t.describe}`);
     }
     const unparseable = bool(v, 'unparseable', c);
     if (unparseable !== undefined) parts.push(`unparseable ${unparseable}`);
