@@ -13,7 +13,13 @@ export interface BashParser {
   parse(text: string): Tree | undefined;
 }
 
-/** Parse time budget per string, in milliseconds. */
+/**
+ * Parse time budget per string, in milliseconds: the parse is cancelled once
+ * this much wall time has passed AND the process has since used this much more
+ * CPU time. Wall time alone would cancel an ordinary line whenever a busy
+ * machine descheduled the process mid-parse (and fail it closed for nothing);
+ * CPU time bounds what a hostile line can cost.
+ */
 const PARSE_BUDGET_MS = 250;
 
 export function loadBashParser(): Promise<BashParser> {
@@ -27,8 +33,14 @@ export function loadBashParser(): Promise<BashParser> {
       parse(text: string): Tree | undefined {
         const deadline = performance.now() + PARSE_BUDGET_MS;
         let cancelled = false;
+        let cpuMark = -1;
         const progressCallback = (): boolean => {
-          if (performance.now() > deadline) cancelled = true;
+          if (cancelled || performance.now() <= deadline) return cancelled;
+          // Past the wall-time budget: from now on, count CPU time (a process.cpuUsage() call costs ~1 µs, so only here).
+          const c = process.cpuUsage();
+          const used = c.user + c.system;
+          if (cpuMark < 0) cpuMark = used;
+          else if (used - cpuMark > PARSE_BUDGET_MS * 1000) cancelled = true;
           return cancelled;
         };
         parser.reset();
