@@ -360,7 +360,9 @@ export class AuditLog {
     const id = t.nextId++;
     t.inflight.push({ id, entries });
     t.inflightRecords += entries.length;
-    t.port.postMessage({ op: 'write', id, entries, force } satisfies WriterRequest);
+    const bodies = new Array<string>(entries.length);
+    for (let i = 0; i < entries.length; i++) bodies[i] = entries[i]!.body;
+    t.port.postMessage({ op: 'write', id, bodies, force } satisfies WriterRequest);
     return id;
   }
 

@@ -2,7 +2,10 @@
 // its own SQLite connection and a ChainWriter, so hashing records and the
 // group commits run beside the thread that decides, not on it. Messages on
 // the port, answered in order:
-//   { op: 'write', id, entries, force } -> { id, seq } or { id, error, backlog }
+//   { op: 'write', id, bodies, force } -> { id, seq } or { id, error, backlog }
+// Only the record bodies cross (an array of strings copies cheaply; objects
+// would be serialized field by field on the deciding thread): the indexed
+// columns are read back from each body here.
 //   { op: 'close', id }                 -> { id, closed: true }
 // A failed write keeps its records (backlog) and retries them first on the
 // next write, so the chain keeps the order records were appended in. After
@@ -17,6 +20,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import type { KeyObject } from 'node:crypto';
 import { openStore } from '../store/index.ts';
 import { ChainWriter, type PendingRecord } from './chain-writer.ts';
+import type { RecordContent } from './record.ts';
 
 export interface WriterThreadData {
   file: string;
@@ -30,7 +34,7 @@ export interface WriterThreadData {
   port: MessagePort;
 }
 
-export type WriterRequest = { op: 'write'; id: number; entries: PendingRecord[]; force: boolean } | { op: 'close'; id: number };
+export type WriterRequest = { op: 'write'; id: number; bodies: string[]; force: boolean } | { op: 'close'; id: number };
 export type WriterReply = { id: number; ready?: boolean; seq?: number; error?: { message: string; code?: string }; backlog?: number; closed?: boolean; sidecarErrors?: string[] };
 
 const d = workerData as WriterThreadData;
@@ -58,7 +62,20 @@ function answer(r: WriterReply): void {
   Atomics.notify(d.done, 0);
 }
 
-function write(id: number, entries: PendingRecord[], force: boolean): void {
+/** A record body (JSON of RecordContent, written by AuditLog) with its indexed columns read back. */
+function recordOf(body: string): PendingRecord {
+  const r = JSON.parse(body) as RecordContent;
+  const c: RecordContent = { ts: r.ts, type: r.type };
+  if (r.principal !== undefined) c.principal = r.principal;
+  if (r.session !== undefined) c.session = r.session;
+  if (r.effect !== undefined) c.effect = r.effect;
+  if (r.tool !== undefined) c.tool = r.tool;
+  if (r.rules !== undefined) c.rules = r.rules;
+  return { c, body };
+}
+
+function write(id: number, bodies: string[], force: boolean): void {
+  const entries = bodies.map(recordOf);
   const all = backlog.length > 0 ? backlog.concat(entries) : entries;
   let committed = 0;
   try {
@@ -86,7 +103,7 @@ if (Atomics.compareExchange(d.done, 1, 0, 1) !== 0) {
 }
 
 d.port.on('message', (m: WriterRequest) => {
-  if (m.op === 'write') write(m.id, m.entries, m.force);
+  if (m.op === 'write') write(m.id, m.bodies, m.force);
   else if (m.op === 'close') {
     store.close();
     answer({ id: m.id, closed: true, backlog: backlog.length });
