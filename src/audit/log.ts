@@ -26,6 +26,7 @@ import { ChainWriter, type PendingRecord } from './chain-writer.ts';
 import { KeyError, loadSigningKey, type SigningKey } from './keys.ts';
 import { AUDIT_TYPES, type AuditInput, type RecordContent } from './record.ts';
 import type { WriterReply, WriterRequest, WriterThreadData } from './writer-thread.ts';
+import { threadEntry } from './thread-url.ts';
 
 export { CHECKPOINT_FILE } from './chain-writer.ts';
 
@@ -333,7 +334,7 @@ export class AuditLog {
     const { port1, port2 } = new MessageChannel();
     // [0]: last request answered; [1]: start state (see writer-thread.ts).
     const done = new Int32Array(new SharedArrayBuffer(8));
-    const url = writerThreadUrl();
+    const url = threadEntry(import.meta.url, 'writer-thread');
     const data: WriterThreadData = { file: o.file, dataDir: o.dataDir, privateKey: o.privateKey, keyId: o.keyId, checkpointEvery: o.checkpointEvery, checkpointMs: o.checkpointMs, txRecords: TX_RECORDS, done, port: port2 };
     const worker = new Worker(url, { workerData: data, transferList: [port2] });
     let onReady = () => {};
@@ -504,18 +505,6 @@ export class AuditLog {
     const full = err.code === 'SQLITE_FULL' ? ' (disk full)' : '';
     return new AuditWriteError(`cannot write audit log ${this.store.file}${full}: ${err.message ?? String(e)}`, this.store.file, err.code);
   }
-}
-
-/**
- * The writer thread's entry: built, the .js next to this file; run from
- * source (tests, tsx), a small module that registers tsx in the thread first
- * (a worker does not inherit the parent's --import hooks).
- */
-function writerThreadUrl(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./writer-thread.js', import.meta.url);
-  const entry = new URL('./writer-thread.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 function clip(s: string): string {

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/index.ts';
 import { AuditLog, queryRecords } from '../../src/audit/index.ts';
+import { join } from 'node:path';
+import { DB_FILE } from '../../src/store/datadir.ts';
 import { tempDir, verifyDir } from './helpers.ts';
 
 function append(log: AuditLog, from: number, to: number): void {
@@ -77,4 +79,27 @@ test('thread: a flush before the writer thread has started never commits a recor
   const r = verifyDir(dir);
   assert.equal(r.ok, true, JSON.stringify(r.problems));
   assert.equal(r.records, 60);
+});
+
+test('verifyInThread: the same report as verifyLog, while this thread keeps running', async (t) => {
+  const { seedLog } = await import('./helpers.ts');
+  const { verifyInThread } = await import('../../src/audit/verify-thread.ts');
+  const dir = tempDir(t);
+  seedLog(dir, 20_000, { checkpointEvery: 1000 });
+  let ticks = 0;
+  let on = true;
+  const tick = () => {
+    ticks++;
+    if (on) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const file = join(dir, DB_FILE);
+  const [a, b] = await Promise.all([verifyInThread(file, dir), verifyInThread(file, dir)]);
+  on = false;
+  assert.equal(a, b, 'concurrent callers share one run');
+  assert.deepEqual(a, verifyDir(dir));
+  assert.equal(a.ok, true);
+  assert.equal(a.records, 20_000);
+  assert.ok(ticks > 10, `the event loop ran during verification (${ticks} turns)`);
+  await assert.rejects(verifyInThread(join(dir, 'missing.db'), dir), /no AgentWall database|cannot open|ENOENT/);
 });

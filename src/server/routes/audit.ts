@@ -1,11 +1,12 @@
 // The audit log over HTTP: GET /v1/audit (filtered query, newest first) and
 // GET /v1/audit/verify (every hash, link and signed checkpoint). Verification
-// reads the whole log synchronously: on a very large log it holds the event
-// loop for a while, which is why it is an approver/admin operation.
+// reads the whole log, on a worker thread (audit/verify-thread.ts), so the
+// gateway keeps answering decisions meanwhile; concurrent requests share one run.
 
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.ts';
-import { loadVerifyKey, parseTime, queryRecords, verifyLog, type AuditQuery, type AuditType } from '../../audit/index.ts';
+import { parseTime, queryRecords, type AuditQuery, type AuditType } from '../../audit/index.ts';
+import { verifyInThread } from '../../audit/verify-thread.ts';
 import { HttpError } from '../errors.ts';
 import { auditQuery } from '../schemas.ts';
 
@@ -37,8 +38,7 @@ export function registerAudit(app: FastifyInstance, gw: Gateway): void {
 
   app.get('/v1/audit/verify', { config: { perm: 'read' } }, async () => {
     tryFlush(gw);
-    const key = loadVerifyKey(gw.store.dataDir);
-    return verifyLog(gw.store, key);
+    return verifyInThread(gw.store.file, gw.store.dataDir);
   });
 }
 
