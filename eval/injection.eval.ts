@@ -10,10 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { corpus, mdTable, pct, prf, type EvalSection } from './lib.ts';
 import { loadDeepset, loadSeclists, loadBipia, fnv, type Sample } from '../scripts/injection-data.ts';
-import { trainWithScreen } from '../scripts/train-injection.ts';
+import { trainHeads, pointOf } from '../scripts/train-injection.ts';
 import { LinearClassifier } from '../src/scan/classifier.ts';
 import { Scanner } from '../src/scan/scanner.ts';
-import type { ScanPoint } from '../src/scan/types.ts';
 
 const K = 5;
 
@@ -45,13 +44,12 @@ function f1(rs: Scored[]): number {
   return prf(tp, fp, fn).f1;
 }
 
-const pointOf = (s: Sample): ScanPoint => (s.source.startsWith('bipia') ? 'response' : 'input');
-
 export async function crossValidate(samples: Sample[]): Promise<Scored[]> {
   const fold = samples.map((s) => fnv(s.group) % K);
   const out: Scored[] = new Array(samples.length);
   for (let k = 0; k < K; k++) {
-    const model = trainWithScreen(samples.filter((s, i) => fold[i] !== k && s.trainable !== false));
+    // k = 0: no inner cross-validation for thresholds, which the scanner does not apply
+    const model = trainHeads(samples.filter((s, i) => fold[i] !== k && s.trainable !== false), undefined, 0);
     const scanner = new Scanner({}, { classifiers: [new LinearClassifier(model, `fold-${k}`)] });
     samples.forEach((s, i) => {
       if (fold[i] !== k) return;
@@ -110,8 +108,8 @@ export default async function run(): Promise<EvalSection[]> {
   const rows = groups.map(([n, rs]) => row(n, rs));
   const ablation = groups.map(([n, rs]) => [n, f1(rs).toFixed(3), fOf(rs, (r) => r.c >= 0.5).toFixed(3), fOf(rs, (r) => r.h >= 0.5).toFixed(3)]);
   const markdown = [
-    'Full scanner (normalize, decode, heuristics, classifier) with the default thresholds (input 0.6, response 0.95).',
-    'The shipped model (data/injection-model.json) is trained on all of deepset-train, ai-seclists and BIPIA train; rows marked CV use a model trained without the sample\'s fold.',
+    'Full scanner (normalize, decode, heuristics, classifier) with the default thresholds (input 0.6, response 0.95); the thresholds the training script picks by cross-validation are recorded in the model, not applied (docs/scanning.md says why).',
+    'The shipped model (data/injection-model.json, two heads: input, and response = geometric mean with the response head) is trained on all of deepset-train, ai-seclists and BIPIA train; rows marked CV use a model trained without the sample\'s fold.',
     'BIPIA attacks that are ordinary user requests (information retrieval, content creation, tutoring, translation, programming help) are evaluated but never trained on: as text they are legitimate input.',
     'AgentDojo label: a tool output of an attacked run that carries the attack (<INFORMATION> block) is an attack; tool outputs of runs without attack are benign (deduplicated).',
     '',

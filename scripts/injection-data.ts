@@ -22,6 +22,12 @@ export interface Sample {
   span?: { start: number; end: number };
   /** False for samples kept out of training (still evaluated). */
   trainable?: boolean;
+  /**
+   * Which classifier head trains on it (default both): `input` scores prompts,
+   * `response` scores data (tool output). An ordinary request is benign as a
+   * prompt but an injection when it sits inside data.
+   */
+  head?: 'input' | 'response';
 }
 
 /**
@@ -95,7 +101,8 @@ export function loadBipia(dir = INJECTION_DIR): Sample[] {
   const out: Sample[] = [];
   // The ordinary requests among the attacks, on their own, are what legitimate user input looks like.
   for (const a of textAttacks) {
-    if (CONTEXT_ONLY_CATEGORIES.includes(a.key.split('#')[0]!)) out.push({ text: a.text, label: 0, source: 'bipia-requests', group: `bipia-request:${a.key}` });
+    // grouped with the same string inserted into contexts: cross-validation never splits them
+    if (CONTEXT_ONLY_CATEGORIES.includes(a.key.split('#')[0]!)) out.push({ text: a.text, label: 0, source: 'bipia-requests', group: `bipia-attack:text:${a.key}`, head: 'input' });
   }
   for (const task of ['email', 'table', 'code'] as const) {
     const file = join(dir, `bipia-${task}-train.jsonl`);
@@ -112,6 +119,41 @@ export function loadBipia(dir = INJECTION_DIR): Sample[] {
     });
   }
   return out;
+}
+
+/**
+ * Training only, response head: attack prompts (deepset and seclists attacks)
+ * inserted into clean BIPIA contexts, the way BIPIA builds its attacks, so the
+ * response head sees many more attacks inside data than BIPIA's few strings.
+ * Each keeps its prompt's group, so cross-validation holds the prompt out
+ * together with its standalone sample.
+ */
+export function loadEmbedded(prompts: Sample[], contexts: Sample[]): Sample[] {
+  const ctx = contexts.filter((s) => s.label === 0 && s.source.startsWith('bipia-') && s.source !== 'bipia-requests');
+  if (ctx.length === 0) return [];
+  const out: Sample[] = [];
+  for (const p of prompts) {
+    if (p.label !== 1 || p.trainable === false || p.source.startsWith('bipia')) continue;
+    const h = fnv(`embed:${p.group}:${p.text.length}`);
+    const c = ctx[h % ctx.length]!;
+    const { text, span } = insert(c.text, p.text, (h >>> 8) % 3);
+    out.push({ text, label: 1, source: 'embedded', group: p.group, span, head: 'response' });
+  }
+  return out;
+}
+
+/**
+ * Benign data for the response head: the synthetic sentences of the PII corpus
+ * (../shared/corpora/pii, presidio-synth), ordinary prose about people,
+ * places and accounts, as tool output often is. Without it the response head
+ * sees natural language mostly in attacks. Missing corpus: none.
+ */
+export function loadBenignData(dir = INJECTION_DIR): Sample[] {
+  const file = join(dir, '..', 'pii', 'presidio-synth-v2-dev.json');
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as Array<{ full_text?: unknown }>)
+    .filter((r) => typeof r.full_text === 'string')
+    .map((r, i) => ({ text: r.full_text as string, label: 0 as const, source: 'presidio', group: `presidio:${i}`, head: 'response' as const }));
 }
 
 export function loadAll(dir = INJECTION_DIR): Sample[] {

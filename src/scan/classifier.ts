@@ -1,7 +1,9 @@
 // The built-in statistical injection classifier: logistic regression over
 // hashed character n-grams and word n-grams (features.ts), trained by
 // `npm run train` (scripts/train-injection.ts) and shipped as
-// data/injection-model.json. Long texts are scored in overlapping windows and
+// data/injection-model.json. Two heads share the features: `input` for
+// prompts, `response` for data (short windows, trained on attacks slipped
+// into documents); a tool's response gets the geometric mean of both. Long texts are scored in overlapping windows and
 // the most suspicious window wins, because an injection is usually a short
 // passage inside a long benign document.
 //
@@ -13,78 +15,114 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { linearMargin, walkFeatures, type FeatureSpec } from './features.ts';
-import type { InjectionClassifier } from './types.ts';
+import type { InjectionClassifier, ScanPoint } from './types.ts';
 
-export interface ModelFile {
-  format: 'agentwall-injection-lr/1';
-  spec: FeatureSpec;
+/** One head on disk: Int8 weights (dense, 2^bits, base64) times `scale`. */
+export interface HeadFile {
   bias: number;
+  scale: number;
+  /** Characters per scored window and between window starts (texts up to `window` are scored whole). */
   window: number;
   stride: number;
+  w: string;
+  screen?: { bias: number; scale: number; threshold: number; w: string };
+}
+
+export interface ModelFile {
+  format: 'agentwall-injection-lr/2';
+  spec: FeatureSpec;
+  screenSpec: FeatureSpec;
+  /** `input` scores prompts; `response` scores data (tool output), where any instruction to the reader is suspect. */
+  heads: { input: HeadFile; response: HeadFile };
+  /** Default thresholds per point, chosen by cross-validation when the model was trained. */
+  thresholds: Record<ScanPoint, number>;
   /** What the model was trained on (for the record). */
   trainedOn: string[];
-  /** Sorted non-zero bucket indices (Int32 LE, base64) and their weights (Float32 LE, base64). */
-  idx: string;
-  w: string;
-  screen?: { spec: FeatureSpec; bias: number; threshold: number; idx: string; w: string };
   [extra: string]: unknown;
 }
 
+/**
+ * A linear model over hashed features. Weights are quantized to Int8 (times
+ * `scale`): a quarter of the memory of Float32, so the bucket table of a head
+ * stays in the CPU cache while long texts are scored; the rounding moves a
+ * margin by well under 0.01.
+ */
 export interface LinearModel {
   spec: FeatureSpec;
   bias: number;
-  weights: Float32Array;
+  weights: Int8Array;
+  scale: number;
   window: number;
   stride: number;
   /**
    * Optional cheap screening model (word features only) for long texts: only
    * windows it scores at or above `threshold` get the full model.
    */
-  screen?: { spec: FeatureSpec; bias: number; weights: Float32Array; threshold: number };
+  screen?: { spec: FeatureSpec; bias: number; weights: Int8Array; scale: number; threshold: number };
+}
+
+/** The two heads and the thresholds that go with them. */
+export interface HeadsModel {
+  input: LinearModel;
+  response: LinearModel;
+  thresholds: Record<ScanPoint, number>;
 }
 
 // src/scan/ when run from source, dist/src/scan/ when built: data/ sits at the package root either way.
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const MODEL_PATH = [join(HERE, '..', '..', 'data', 'injection-model.json'), join(HERE, '..', '..', '..', 'data', 'injection-model.json')].find((p) => existsSync(p)) ?? join(HERE, '..', '..', 'data', 'injection-model.json');
 
-function unpack(spec: FeatureSpec, idx: string, w: string): Float32Array {
+/** Float weights -> Int8 and the scale that maps them back. */
+export function quantize(w: Float32Array | Float64Array): { weights: Int8Array; scale: number } {
+  let max = 0;
+  for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i]!));
+  const scale = max > 0 ? max / 127 : 1;
+  const q = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) q[i] = Math.round(w[i]! / scale);
+  return { weights: q, scale };
+}
+
+function unpack(spec: FeatureSpec, w: string): Int8Array {
   const bits = spec.bits;
   if (!Number.isInteger(bits) || bits < 8 || bits > 24) throw new Error('injection model: spec.bits out of range');
-  const idxBuf = Buffer.from(idx, 'base64');
-  const wBuf = Buffer.from(w, 'base64');
-  if (idxBuf.length !== wBuf.length || idxBuf.length % 4 !== 0) throw new Error('injection model: idx and w lengths differ');
-  const weights = new Float32Array(1 << bits);
-  for (let k = 0; k < idxBuf.length; k += 4) {
-    const i = idxBuf.readInt32LE(k);
-    if (i < 0 || i >= weights.length) throw new Error('injection model: bucket index out of range');
-    weights[i] = wBuf.readFloatLE(k);
-  }
-  return weights;
+  const buf = Buffer.from(w, 'base64');
+  if (buf.length !== 1 << bits) throw new Error(`injection model: expected ${1 << bits} weights, got ${buf.length}`);
+  return new Int8Array(buf.buffer, buf.byteOffset, buf.length).slice();
 }
 
-function pack(weights: Float32Array): { idx: string; w: string } {
-  const nz: number[] = [];
-  for (let i = 0; i < weights.length; i++) if (weights[i] !== 0) nz.push(i);
-  const idx = Buffer.alloc(nz.length * 4);
-  const w = Buffer.alloc(nz.length * 4);
-  nz.forEach((i, k) => {
-    idx.writeInt32LE(i, k * 4);
-    w.writeFloatLE(weights[i]!, k * 4);
-  });
-  return { idx: idx.toString('base64'), w: w.toString('base64') };
-}
+const pack = (w: Int8Array) => Buffer.from(w.buffer, w.byteOffset, w.length).toString('base64');
 
-export function decodeModel(file: ModelFile): LinearModel {
-  if (file.format !== 'agentwall-injection-lr/1') throw new Error(`unknown injection model format '${String(file.format)}'`);
-  const m: LinearModel = { spec: file.spec, bias: file.bias, weights: unpack(file.spec, file.idx, file.w), window: file.window, stride: file.stride };
-  if (file.screen) m.screen = { spec: file.screen.spec, bias: file.screen.bias, threshold: file.screen.threshold, weights: unpack(file.screen.spec, file.screen.idx, file.screen.w) };
+function decodeHead(file: ModelFile, h: HeadFile): LinearModel {
+  if (!(typeof h?.bias === 'number' && typeof h.scale === 'number')) throw new Error('injection model: head without bias or scale');
+  if (!(h.window >= 16 && h.stride >= 16 && h.stride <= h.window)) throw new Error('injection model: head window or stride out of range');
+  const m: LinearModel = { spec: file.spec, bias: h.bias, weights: unpack(file.spec, h.w), scale: h.scale, window: h.window, stride: h.stride };
+  if (h.screen) m.screen = { spec: file.screenSpec, bias: h.screen.bias, scale: h.screen.scale, threshold: h.screen.threshold, weights: unpack(file.screenSpec, h.screen.w) };
   return m;
 }
 
-export function encodeModel(m: LinearModel, extra: Record<string, unknown>): ModelFile {
-  const file: ModelFile = { format: 'agentwall-injection-lr/1', spec: m.spec, bias: m.bias, window: m.window, stride: m.stride, trainedOn: [], ...extra, ...pack(m.weights) };
-  if (m.screen) file.screen = { spec: m.screen.spec, bias: m.screen.bias, threshold: m.screen.threshold, ...pack(m.screen.weights) };
-  return file;
+export function decodeModel(file: ModelFile): HeadsModel {
+  if (file.format !== 'agentwall-injection-lr/2') throw new Error(`unknown injection model format '${String(file.format)}'`);
+  const t = file.thresholds;
+  if (!t || ![t.input, t.response, t.output].every((x) => typeof x === 'number' && x > 0 && x <= 1)) throw new Error('injection model: thresholds missing or outside (0, 1]');
+  return { input: decodeHead(file, file.heads.input), response: decodeHead(file, file.heads.response), thresholds: { ...t } };
+}
+
+function encodeHead(m: LinearModel): HeadFile {
+  const h: HeadFile = { bias: m.bias, scale: m.scale, window: m.window, stride: m.stride, w: pack(m.weights) };
+  if (m.screen) h.screen = { bias: m.screen.bias, scale: m.screen.scale, threshold: m.screen.threshold, w: pack(m.screen.weights) };
+  return h;
+}
+
+export function encodeModel(m: HeadsModel, extra: Record<string, unknown>): ModelFile {
+  return {
+    format: 'agentwall-injection-lr/2',
+    spec: m.input.spec,
+    screenSpec: m.input.screen?.spec ?? m.input.spec,
+    thresholds: m.thresholds,
+    trainedOn: [],
+    ...extra,
+    heads: { input: encodeHead(m.input), response: encodeHead(m.response) },
+  };
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -94,7 +132,7 @@ export const SCREEN_FROM = 16 * 1024;
 
 /** Probability of one range (no windowing). */
 export function scoreRange(m: LinearModel, text: string, start: number, end: number): number {
-  return sigmoid(m.bias + linearMargin(text, start, end, m.spec, m.weights));
+  return sigmoid(m.bias + m.scale * linearMargin(text, start, end, m.spec, m.weights));
 }
 
 /**
@@ -112,22 +150,38 @@ export function scoreWindows(m: LinearModel, text: string): { score: number; sta
   const ns = new Int32Array(nb + 1);
   let best = { score: 0, start: 0, end: 0 };
   if (m.screen && text.length > SCREEN_FROM) {
-    // Cascade: the word-only screen over every window, the full model on the windows it flags.
+    // Cascade: the word-only screen over every window, then the full model on
+    // the windows it flags. Flagged windows that overlap form one region; a
+    // region takes one full-feature pass with block sums, so each character is
+    // walked once however many flagged windows cover it.
     const sc = m.screen;
     walkFeatures(text, 0, text.length, sc.spec, sc.weights, null, { size, sums, ns });
-    let lastFull = -1;
+    const flagged: number[] = [];
     for (let b = 0; ; b++) {
       const e = Math.min(nb, b + per);
       const n = ns[e]! - ns[b]!;
-      const p = sigmoid(sc.bias + (n > 0 ? (sums[e]! - sums[b]!) / Math.sqrt(n) : 0));
-      if (p >= sc.threshold && b > lastFull) {
-        const s0 = b * size;
-        const e0 = Math.min(text.length, e * size);
-        const q = scoreRange(m, text, s0, e0);
-        if (q > best.score) best = { score: q, start: s0, end: e0 };
-        lastFull = b + Math.floor(per / 2); // next full window overlaps this one by half at most
-      }
+      const p = sigmoid(sc.bias + (n > 0 ? (sc.scale * (sums[e]! - sums[b]!)) / Math.sqrt(n) : 0));
+      if (p >= sc.threshold) flagged.push(b);
       if (e >= nb) break;
+    }
+    for (let k = 0; k < flagged.length; ) {
+      const rb = flagged[k]!;
+      let re = Math.min(nb, rb + per);
+      let j = k + 1;
+      while (j < flagged.length && flagged[j]! < re) re = Math.min(nb, flagged[j++]! + per);
+      const rs = rb * size;
+      const rlen = re - rb;
+      const rsums = new Float64Array(rlen + 1);
+      const rns = new Int32Array(rlen + 1);
+      walkFeatures(text, rs, Math.min(text.length, re * size), m.spec, m.weights, null, { size, sums: rsums, ns: rns });
+      for (let x = k; x < j; x++) {
+        const b = flagged[x]! - rb;
+        const e = Math.min(rlen, b + per);
+        const n = rns[e]! - rns[b]!;
+        const q = sigmoid(m.bias + (n > 0 ? (m.scale * (rsums[e]! - rsums[b]!)) / Math.sqrt(n) : 0));
+        if (q > best.score) best = { score: q, start: rs + b * size, end: Math.min(text.length, rs + e * size) };
+      }
+      k = j;
     }
     return best;
   }
@@ -135,20 +189,34 @@ export function scoreWindows(m: LinearModel, text: string): { score: number; sta
   for (let b = 0; ; b++) {
     const e = Math.min(nb, b + per);
     const n = ns[e]! - ns[b]!;
-    const p = sigmoid(m.bias + (n > 0 ? (sums[e]! - sums[b]!) / Math.sqrt(n) : 0));
+    const p = sigmoid(m.bias + (n > 0 ? (m.scale * (sums[e]! - sums[b]!)) / Math.sqrt(n) : 0));
     if (p > best.score) best = { score: p, start: b * size, end: Math.min(text.length, e * size) };
     if (e >= nb) break;
   }
   return best;
 }
 
+/**
+ * The built-in classifier. With two heads, text found in a tool's response
+ * gets the geometric mean of both: the response head, trained to find
+ * instructions inside documents, finds more of them but alone also fires on
+ * benign text that addresses the model (tool descriptions) or looks unlike
+ * its training documents; the input head tempers it (the minimum of the two
+ * was too strict: it lost attacks the response head alone catches).
+ * Everything else is scored by the input head.
+ */
 export class LinearClassifier implements InjectionClassifier {
   readonly name: string;
-  constructor(readonly model: LinearModel, name = 'builtin-lr') {
+  readonly thresholds?: Record<ScanPoint, number>;
+  constructor(readonly model: LinearModel | HeadsModel, name = 'builtin-lr') {
     this.name = name;
+    if ('response' in model) this.thresholds = model.thresholds;
   }
-  score(text: string): number {
-    return scoreWindows(this.model, text).score;
+  score(text: string, point?: ScanPoint): number {
+    const m = this.model;
+    if (!('response' in m)) return scoreWindows(m, text).score;
+    const a = scoreWindows(m.input, text).score;
+    return point === 'response' ? Math.sqrt(a * scoreWindows(m.response, text).score) : a;
   }
 }
 

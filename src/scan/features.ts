@@ -22,17 +22,19 @@ const P = 0x01000193;
 /**
  * Walks the features of text[start, end). With `weights`, returns the sum of
  * their weights; with `counts`, adds each bucket's count. `n` is the number of
- * features (the scaling divides by sqrt(n)).
+ * features (the scaling divides by sqrt(n)). Weights are the quantized Int8
+ * ones: the sum is in their units (the model multiplies by its scale).
  */
 export function walkFeatures(
   text: string,
   start: number,
   end: number,
   spec: FeatureSpec,
-  weights: Float32Array | null,
+  weights: Int8Array | null,
   counts: Map<number, number> | null,
   blocks?: { size: number; sums: Float64Array; ns: Int32Array },
 ): { sum: number; n: number } {
+  if (weights && spec.char.length === 0 && spec.word.includes(1) && spec.word.includes(2)) return walkWords(text, start, end, spec.bits, weights, blocks);
   const mask = (1 << spec.bits) - 1;
   const c3 = spec.char.includes(3), c4 = spec.char.includes(4), c5 = spec.char.includes(5);
   const w1 = spec.word.includes(1), w2 = spec.word.includes(2);
@@ -124,7 +126,62 @@ export function featureVector(text: string, start: number, end: number, spec: Fe
 }
 
 /** Linear margin of a text range (without bias). */
-export function linearMargin(text: string, start: number, end: number, spec: FeatureSpec, weights: Float32Array): number {
+export function linearMargin(text: string, start: number, end: number, spec: FeatureSpec, weights: Int8Array): number {
   const { sum, n } = walkFeatures(text, start, end, spec, weights, null);
   return n === 0 ? 0 : sum / Math.sqrt(n);
+}
+
+/** Word character fold: lowercase letters, '0' for digits, the code itself from U+00C0 up; 0 separates words. */
+const WORDCH = new Uint16Array(65536);
+for (let c = 0; c < 65536; c++) {
+  if (c >= 0x61 && c <= 0x7a) WORDCH[c] = c;
+  else if (c >= 0x41 && c <= 0x5a) WORDCH[c] = c + 32;
+  else if (c >= 0x30 && c <= 0x39) WORDCH[c] = 0x30;
+  else if (c >= 0xc0) WORDCH[c] = c;
+}
+
+/**
+ * walkFeatures for word unigrams + bigrams only (the screening model), summing
+ * weights: the same features, one table lookup per character instead of the
+ * general loop's branches. It is the whole cost of screening long texts.
+ */
+function walkWords(text: string, start: number, end: number, bits: number, weights: Int8Array, blocks?: { size: number; sums: Float64Array; ns: Int32Array }): { sum: number; n: number } {
+  const mask = (1 << bits) - 1;
+  let word = 0, wordLen = 0, prevWord = 0, havePrev = false;
+  let n = 0, sum = 0, h = 0;
+  let nextBoundary = blocks ? start + blocks.size : end + 1;
+  let block = 0;
+  for (let i = start; i <= end; i++) {
+    if (i === nextBoundary) {
+      block++;
+      blocks!.sums[block] = sum;
+      blocks!.ns[block] = n;
+      nextBoundary += blocks!.size;
+    }
+    const c = i < end ? WORDCH[text.charCodeAt(i)]! : 0;
+    if (c !== 0) {
+      word = Math.imul(word ^ c, P);
+      wordLen++;
+    } else if (wordLen > 0) {
+      h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+      sum += weights[h & mask]!;
+      n++;
+      if (havePrev) {
+        h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        sum += weights[h & mask]!;
+        n++;
+      }
+      prevWord = word;
+      havePrev = true;
+      word = 0;
+      wordLen = 0;
+    }
+  }
+  if (blocks) {
+    for (let b = block + 1; b < blocks.sums.length; b++) {
+      blocks.sums[b] = sum;
+      blocks.ns[b] = n;
+    }
+  }
+  return { sum, n };
 }

@@ -50,7 +50,8 @@ export interface ScannerOptions {
 }
 
 const MIB = 1024 * 1024;
-// Tool responses and outputs are long, structured and unlike the prompts the classifier learned from: a higher bar there (see docs/EVAL.md).
+// For classifiers that declare no thresholds of their own. The built-in model carries thresholds
+// chosen by cross-validation when it was trained (see docs/scanning.md).
 export const DEFAULT_THRESHOLDS: Readonly<Record<ScanPoint, number>> = { input: 0.6, response: 0.95, output: 0.9 };
 
 /** Built-in actions per point, used where the policy says nothing. */
@@ -90,6 +91,14 @@ export class Scanner {
   private readonly chunkChars: number;
   private readonly overlapChars: number;
   private readonly loadErrors: string[] = [];
+  /**
+   * Thresholds where the policy sets none: DEFAULT_THRESHOLDS. A classifier's
+   * own thresholds (the built-in model records ones chosen by
+   * cross-validation) are reported, not applied: the labelled sets hold no
+   * benign tool descriptions or terse commands, which score high, so the
+   * cross-validated thresholds (lower) would block them (see docs/scanning.md).
+   */
+  readonly thresholds: Readonly<Record<ScanPoint, number>>;
 
   constructor(readonly section: ScanSection = {}, opts: ScannerOptions = {}) {
     this.state = opts.state ?? createScanState();
@@ -99,6 +108,7 @@ export class Scanner {
       this.classifiers = b.classifier ? [b.classifier] : [];
       if (b.error) this.loadErrors.push(b.error);
     }
+    this.thresholds = DEFAULT_THRESHOLDS;
     const extra = section.secrets?.rules ?? [];
     this.secrets = extra.length
       ? compileSecretRules([...SECRET_RULES, ...extra.map((r) => ({ id: r.id, description: r.description ?? r.id, regex: r.regex, keywords: r.keywords ?? [], group: r.group, entropy: r.entropy }))])
@@ -122,8 +132,8 @@ export class Scanner {
     const pre = this.begin(text, opts, t0);
     if ('result' in pre) return pre.result;
     const scores: Array<{ c: number; errors: string[] }> = [];
-    for (const u of pre.units) scores.push(await this.classifyAsync(u));
-    return this.finish(pre.text, pre.units, scores, opts, t0, pre.chunked);
+    for (const u of pre.units) scores.push(await this.classifyAsync(u, opts.point));
+    return this.finish(pre.text, pre.bytes, pre.units, scores, opts, t0, pre.chunked);
   }
 
   /** Synchronous scan; an asynchronous classifier counts as a failure (fail closed) here: use scan(). Never throws. */
@@ -131,13 +141,13 @@ export class Scanner {
     const t0 = performance.now();
     const pre = this.begin(text, opts, t0);
     if ('result' in pre) return pre.result;
-    const scores = pre.units.map((u) => this.classifySync(u));
-    return this.finish(pre.text, pre.units, scores, opts, t0, pre.chunked);
+    const scores = pre.units.map((u) => this.classifySync(u, opts.point));
+    return this.finish(pre.text, pre.bytes, pre.units, scores, opts, t0, pre.chunked);
   }
 
   // ---- internals ----------------------------------------------------------
 
-  private begin(input: unknown, opts: ScanOptions, t0: number): { text: string; units: Array<Unit & { offset: number }>; chunked: boolean } | { result: ScanResult } {
+  private begin(input: unknown, opts: ScanOptions, t0: number): { text: string; bytes: number; units: Array<Unit & { offset: number }>; chunked: boolean } | { result: ScanResult } {
     const point = SCAN_POINTS.includes(opts?.point) ? opts.point : undefined;
     if (!point) return { result: this.failed('', 'input', `scan: unknown point '${String(opts?.point)}' (expected input, response or output)`, t0) };
     let text: string;
@@ -146,7 +156,7 @@ export class Scanner {
     else return { result: this.failed('', point, `scan: expected a string or bytes, got ${input === null ? 'null' : typeof input}`, t0) };
     const bytes = Buffer.byteLength(text, 'utf8');
     try {
-      if (bytes <= this.maxBytes) return { text, units: [{ ...this.unit(text, point), offset: 0 }], chunked: false };
+      if (bytes <= this.maxBytes) return { text, bytes, units: [{ ...this.unit(text, point), offset: 0 }], chunked: false };
       if (this.oversize === 'refuse') {
         return { result: this.failed(text, point, `scan: input of ${bytes} bytes exceeds scan.limits.maxBytes (${this.maxBytes}); refused (set scan.limits.oversize: chunk to scan it in chunks)`, t0) };
       }
@@ -161,7 +171,7 @@ export class Scanner {
         units.push({ ...this.unit(text.slice(st, e), point), offset: st });
         if (e >= text.length) break;
       }
-      return { text, units, chunked: true };
+      return { text, bytes, units, chunked: true };
     } catch (e) {
       return { result: this.failed(text, point, `scan: internal error: ${(e as Error).message}`, t0) };
     }
@@ -214,14 +224,14 @@ export class Scanner {
     return { findings, pieces, errors };
   }
 
-  private classifySync(u: Unit): { c: number; errors: string[] } {
+  private classifySync(u: Unit, point: ScanPoint): { c: number; errors: string[] } {
     let c = 0;
     const errors = [...this.loadErrors];
     if (this.section.detectors?.injection === false) return { c, errors: [] };
     for (const p of u.pieces) {
       for (const cl of this.classifiers) {
         try {
-          const s = cl.score(p.text);
+          const s = cl.score(p.text, point);
           if (typeof s !== 'number') {
             errors.push(`classifier '${cl.name}' is asynchronous: use scan() instead of scanSync()`);
             c = 1;
@@ -239,14 +249,14 @@ export class Scanner {
     return { c, errors };
   }
 
-  private async classifyAsync(u: Unit): Promise<{ c: number; errors: string[] }> {
+  private async classifyAsync(u: Unit, point: ScanPoint): Promise<{ c: number; errors: string[] }> {
     let c = 0;
     const errors = [...this.loadErrors];
     if (this.section.detectors?.injection === false) return { c, errors: [] };
     for (const p of u.pieces) {
       for (const cl of this.classifiers) {
         try {
-          const s = await cl.score(p.text);
+          const s = await cl.score(p.text, point);
           if (!(typeof s === 'number' && s >= 0 && s <= 1)) throw new Error(`score ${String(s)} outside [0, 1]`);
           p.c = Math.max(p.c ?? 0, s);
           c = Math.max(c, s);
@@ -259,9 +269,9 @@ export class Scanner {
     return { c, errors };
   }
 
-  private finish(text: string, units: Array<Unit & { offset: number }>, scores: Array<{ c: number; errors: string[] }>, opts: ScanOptions, t0: number, chunked: boolean): ScanResult {
+  private finish(text: string, bytes: number, units: Array<Unit & { offset: number }>, scores: Array<{ c: number; errors: string[] }>, opts: ScanOptions, t0: number, chunked: boolean): ScanResult {
     const point = opts.point;
-    const threshold = this.section[point]?.threshold ?? DEFAULT_THRESHOLDS[point];
+    const threshold = this.section[point]?.threshold ?? this.thresholds[point];
     const findings: Finding[] = [];
     const errors: string[] = [];
     let best = { score: 0, h: 0, c: 0 };
@@ -302,7 +312,7 @@ export class Scanner {
       verdict,
       findings: merged,
       injection: { score: round(best.score), threshold, classifier: round(best.c), heuristic: round(best.h) },
-      bytes: Buffer.byteLength(text, 'utf8'),
+      bytes,
       ms: round(performance.now() - t0),
     };
     const toRedact = merged.filter((f) => f.action === 'redact' && f.type !== 'injection' && f.type !== 'unicode');
@@ -332,7 +342,7 @@ export class Scanner {
       point,
       verdict: 'block',
       findings: [],
-      injection: { score: 0, threshold: this.section[point]?.threshold ?? DEFAULT_THRESHOLDS[point] },
+      injection: { score: 0, threshold: this.section[point]?.threshold ?? this.thresholds[point] },
       errors: [error],
       bytes: typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0,
       ms: round(performance.now() - t0),

@@ -61,6 +61,8 @@ export interface ScanResult {
 /** Pluggable injection classifier: a local model, an ONNX runtime, an HTTP service. */
 export interface InjectionClassifier {
   readonly name: string;
-  /** Probability in [0, 1] that the text carries a prompt injection. */
-  score(text: string): number | Promise<number>;
+  /** Probability in [0, 1] that the text carries a prompt injection; `point` says where the text was found. */
+  score(text: string, point?: ScanPoint): number | Promise<number>;
+  /** Default injection thresholds per point that suit this classifier's scores (a policy's `threshold` still wins). */
+  readonly thresholds?: Partial<Record<ScanPoint, number>>;
 }
