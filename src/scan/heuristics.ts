@@ -213,12 +213,12 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   // A large alternation of multi-word phrases is slow in V8, and one of first
   // words fires on every "the" and "you". Each phrase is anchored on its
   // rarest-looking word (longest non-stopword); the phrase is verified around it.
-  // A phrase of stopwords only ("you are now", "from now on") would fire on every
-  // "you" or "from": such a phrase is its own trigger, whole.
+  // (A phrase of stopwords only, "you are now", stays anchored on "you": V8 runs
+  // a trie of single words faster than one that also holds whole phrases, and
+  // the in-place check of a phrase is cheap.)
   const byHead = new Map<string, Array<{ phrase: string; offset: number }>>();
   for (const p of byPhrase.keys()) {
-    const a = anchor(p);
-    const { word, offset } = STOP.has(a.word) && a.word !== p ? { word: p, offset: 0 } : a;
+    const { word, offset } = anchor(p);
     const list = byHead.get(word) ?? [];
     list.push({ phrase: p, offset });
     byHead.set(word, list);
@@ -227,7 +227,7 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   // \b outside one group of plain words keeps V8's fast first-character checks.
   const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   const words = keys.filter((k) => /^\w+$/.test(k));
-  const other = keys.filter((k) => !/^\w+$/.test(k)).map((k) => `${wordish.test(k[0]!) ? '\\b' : ''}${escape(k)}${wordish.test(k[k.length - 1]!) ? '\\b' : ''}`);
+  const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
   const src = [words.length ? `\\b(?:${trieRegex(words)})\\b` : '', ...other].filter(Boolean).join('|');
   return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead };
 }
@@ -268,7 +268,6 @@ function phraseAt(text: string, at: number, candidates: Array<{ phrase: string; 
 }
 
 let builtin: Compiled | undefined;
-const SENTENCE_END = /[.!?\n]/;
 /** Hits kept per rule: enough to report where; the whole text is still scanned for every rule. */
 const MAX_HITS_PER_RULE = 16;
 
@@ -299,20 +298,23 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
         continue;
       }
       if ((perRule.get(rule.id) ?? 0) >= MAX_HITS_PER_RULE) continue;
-      const ws = Math.max(0, mStart - (rule.within ?? 60));
-      let window = text.slice(ws, mStart);
-      // stay in the same sentence
-      let cut = -1;
-      for (let i = window.length - 1; i >= 0; i--) if (SENTENCE_END.test(window[i]!)) { cut = i; break; }
-      const off = cut + 1;
-      if (cut >= 0) window = window.slice(off);
+      let ws = Math.max(0, mStart - (rule.within ?? 60));
+      // stay in the same sentence: start after the last . ! ? or newline before the object
+      for (let i = mStart - 1; i >= ws; i--) {
+        const c = text.charCodeAt(i);
+        if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x0a) {
+          ws = i + 1;
+          break;
+        }
+      }
+      const window = text.slice(ws, mStart);
       // the verb closest to the object (last match in the window); one linear pass
       const lr = compiled.lead.get(rule)!;
       lr.lastIndex = 0;
       let li = -1;
       for (let lm = lr.exec(window); lm; lm = lr.exec(window)) li = lm.index;
       if (li < 0) continue;
-      const start = ws + off + li;
+      const start = ws + li;
       const key = `${rule.id}:${start}`;
       if (done.has(key)) continue; // one verb, several objects: one hit
       done.add(key);
