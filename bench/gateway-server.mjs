@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { startServer } from '../dist/src/server/serve.js';
 
 const policy = process.argv[2];
@@ -30,7 +31,8 @@ process.on('message', (m) => {
     const before = process.memoryUsage().rss;
     globalThis.gc?.();
     const mem = process.memoryUsage();
-    process.send?.({ rss: mem.rss, rssBeforeGc: before, heapUsed: mem.heapUsed, audit: s.gateway.log.pending, sessions: s.gateway.ext.session?.stats() });
+    const h = getHeapStatistics();
+    process.send?.({ rss: mem.rss, rssBeforeGc: before, heapUsed: mem.heapUsed, heapCommitted: h.total_physical_size, external: mem.external, arrayBuffers: mem.arrayBuffers, malloced: h.malloced_memory, audit: s.gateway.log.pending, sessions: s.gateway.ext.session?.stats() });
   } else if (m === 'cpu') {
     const u = process.cpuUsage();
     process.send?.({ cpuUs: u.user + u.system });
