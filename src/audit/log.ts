@@ -336,7 +336,8 @@ export class AuditLog {
     const done = new Int32Array(new SharedArrayBuffer(8));
     const url = threadEntry(import.meta.url, 'writer-thread');
     const data: WriterThreadData = { file: o.file, dataDir: o.dataDir, privateKey: o.privateKey, keyId: o.keyId, checkpointEvery: o.checkpointEvery, checkpointMs: o.checkpointMs, txRecords: TX_RECORDS, done, port: port2 };
-    const worker = new Worker(url, { workerData: data, transferList: [port2] });
+    // A small young generation: the thread only parses bodies and runs SQLite.
+    const worker = new Worker(url, { workerData: data, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     let onReady = () => {};
     const ready = new Promise<void>((resolve) => (onReady = resolve));
     const t: Thread = { worker, port: port1, done, nextId: 1, inflight: [], inflightRecords: 0, ready, onReady };

@@ -26,8 +26,12 @@ export class History {
   private slots: number;
   /** Per slot: [time, step * 4 + effect code]. One array instead of three: each typed array costs about 130 bytes of its own. */
   private num: Float64Array;
-  /** Per slot: [shape, arguments, session]. */
+  /** Per slot: [shape, arguments]. */
   private ref: unknown[] = [];
+  /** The session of every entry so far (a session's own history), or null before the first push... */
+  private session0: string | undefined | null = null;
+  /** ...and per slot once entries of different sessions were pushed (an agent's history). */
+  private sessions: Array<string | undefined> | undefined;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
@@ -52,9 +56,14 @@ export class History {
     }
     this.num[2 * at] = e.t;
     this.num[2 * at + 1] = e.step * 4 + (EFFECT_CODE[e.effect] ?? 2);
-    this.ref[3 * at] = shape;
-    this.ref[3 * at + 1] = e.args;
-    this.ref[3 * at + 2] = e.session;
+    this.ref[2 * at] = shape;
+    this.ref[2 * at + 1] = e.args;
+    if (this.sessions) this.sessions[at] = e.session;
+    else if (this.session0 === null) this.session0 = e.session;
+    else if (e.session !== this.session0) {
+      this.sessions = new Array<string | undefined>(this.slots).fill(this.session0);
+      this.sessions[at] = e.session;
+    }
   }
 
   /** Slot of the i-th newest entry (0 = newest); i must be < size. */
@@ -72,7 +81,7 @@ export class History {
     return EFFECTS[this.num[2 * this.at(i) + 1]! % 4]!;
   }
   private shapeAt(i: number): Shape {
-    return this.ref[3 * this.at(i)] as Shape;
+    return this.ref[2 * this.at(i)] as Shape;
   }
   kindAt(i: number): string {
     return this.shapeAt(i).kind;
@@ -84,14 +93,15 @@ export class History {
     return this.shapeAt(i).past;
   }
   argsAt(i: number): Record<string, unknown> | undefined {
-    return this.ref[3 * this.at(i) + 1] as Record<string, unknown> | undefined;
+    return this.ref[2 * this.at(i) + 1] as Record<string, unknown> | undefined;
   }
 
   /** The i-th newest entry (0 = newest), or undefined. */
   back(i: number): HistoryEntry | undefined {
     if (i < 0 || i >= this.count) return undefined;
     const a = this.at(i);
-    return new CompactEntry(this.stepAt(i), this.num[2 * a]!, this.effectAt(i), this.ref[3 * a + 2] as string | undefined, this.argsAt(i), this.shapeAt(i));
+    const session = this.sessions ? this.sessions[a] : (this.session0 ?? undefined);
+    return new CompactEntry(this.stepAt(i), this.num[2 * a]!, this.effectAt(i), session, this.argsAt(i), this.shapeAt(i));
   }
 
   /** Oldest first. */
