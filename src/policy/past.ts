@@ -29,6 +29,17 @@ export interface PastMemo {
 const MAX_INTERNED = 4096;
 const interned = new Map<string, PastMemo>();
 
+/** The shared memo with these keys (memos read back from storage share one object like those made here). */
+export function internMemo(evaluated: readonly string[], matched: readonly string[]): PastMemo {
+  const id = `${evaluated.join(',')}|${matched.join(',')}`;
+  let memo = interned.get(id);
+  if (!memo) {
+    memo = Object.freeze({ e: Object.freeze([...evaluated]), m: Object.freeze([...matched]) });
+    if (interned.size < MAX_INTERNED) interned.set(id, memo);
+  }
+  return memo;
+}
+
 /** Evaluates the policy's past conditions on the action being recorded; undefined when the policy has none. */
 export function memoizePast(policy: CompiledPolicy, ctx: EvalContext): PastMemo | undefined {
   const conds = policy.pastConditions;
@@ -44,13 +55,7 @@ export function memoizePast(policy: CompiledPolicy, ctx: EvalContext): PastMemo 
       /* not memoized: evaluated again when a rule asks, where the error fails that rule closed */
     }
   }
-  const id = `${evaluated.join(',')}|${matched.join(',')}`;
-  let memo = interned.get(id);
-  if (!memo) {
-    memo = Object.freeze({ e: Object.freeze(evaluated), m: Object.freeze(matched) });
-    if (interned.size < MAX_INTERNED) interned.set(id, memo);
-  }
-  return memo;
+  return internMemo(evaluated, matched);
 }
 
 /**
@@ -67,5 +72,5 @@ export function pastMemoOf(v: unknown): PastMemo | undefined {
   if (v === null || typeof v !== 'object') return undefined;
   const { e, m } = v as { e?: unknown; m?: unknown };
   const strings = (a: unknown): a is string[] => Array.isArray(a) && a.length <= 1024 && a.every((x) => typeof x === 'string');
-  return strings(e) && strings(m) ? { e, m } : undefined;
+  return strings(e) && strings(m) ? internMemo(e, m) : undefined;
 }

@@ -9,6 +9,7 @@
 import type { Effect } from '../action.ts';
 import type { PastMemo } from '../policy/past.ts';
 import type { HistoryEntry } from './types.ts';
+import { Interner } from './intern.ts';
 
 export interface Shape {
   readonly kind: string;
@@ -23,6 +24,8 @@ const MAX_SHAPES = 16_384;
 
 export class ShapeTable {
   private readonly shapes = new Map<string, Shape>();
+  /** Rule lists of entries read back from storage, shared by content so their shapes are shared too. */
+  private readonly lists = new Interner();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
 
@@ -36,6 +39,11 @@ export class ShapeTable {
       this.shapes.set(key, s);
     }
     return s;
+  }
+
+  /** The shape of an entry read back from storage (its rule list is a fresh array: shared by content first). */
+  of(e: HistoryEntry): Shape {
+    return this.get(e.kind, e.tool, e.principal, e.rules ? this.lists.list(e.rules) : undefined, e.past);
   }
 
   private idOf(o: object | undefined): number {

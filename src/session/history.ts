@@ -45,7 +45,7 @@ export class History {
 
   push(e: HistoryEntry): void {
     if (this.count === this.slots && this.slots < this.capacity) this.grow();
-    const shape = e instanceof CompactEntry ? e.shapeOf() : SHAPES.get(e.kind, e.tool, e.principal, e.rules, e.past);
+    const shape = e instanceof CompactEntry ? e.shapeOf() : SHAPES.of(e);
     let at: number;
     if (this.count < this.slots) {
       at = (this.start + this.count) % this.slots;
