@@ -249,10 +249,10 @@ export class Firewall {
   private notify(action: Action, decision: Decision, facts: LazyFacts): Decision {
     if (this.listeners.length === 0) return decision;
     let current = decision;
-    const event = { action, decision, get facts() { return facts.computed(); } };
     for (const l of this.listeners) {
       try {
-        const r = l({ ...event, decision: current });
+        // Facts are built only if a listener reads them (spreading an object with a getter would call it).
+        const r = l(new DecisionEventImpl(action, current, facts));
         if (r && RANK[r.effect] > RANK[current.effect]) current = r;
       } catch (e) {
         current = { ...current, effect: 'deny', reasons: [...current.reasons, `decision listener failed: ${(e as Error).message}`] };
@@ -267,6 +267,19 @@ export class Firewall {
 
   private now(): number {
     return this.opts.now ? this.opts.now() : Date.now();
+  }
+}
+
+/** A decision as listeners see it; `facts` is computed on first read. */
+class DecisionEventImpl {
+  private memo: Record<string, unknown> | undefined;
+  constructor(
+    readonly action: Action,
+    readonly decision: Decision,
+    private readonly lazy: LazyFacts,
+  ) {}
+  get facts(): Record<string, unknown> {
+    return (this.memo ??= this.lazy.computed());
   }
 }
 
