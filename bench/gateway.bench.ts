@@ -64,8 +64,8 @@ const CODING: Array<Record<string, unknown>> = [
 
 /**
  * The Node flags `npm start` runs the gateway with (package.json scripts.start), so the
- * benchmark measures the process as it is run: single-threaded GC and a 4 MB
- * young generation keep resident memory low on a small machine.
+ * benchmark measures the process as it is run (single-threaded GC, a small
+ * young generation and compacting full GCs keep resident memory low).
  */
 const START_FLAGS: string[] = ((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/^node((?:\s+--\S+)*)/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
