@@ -1,8 +1,7 @@
 // Canonical JSON (object keys sorted, no whitespace, undefined dropped) so the
 // same content always hashes the same, whatever the key order it was built in.
 
-import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
+export { sha256 } from '../hash.ts';
 
 export function canonicalJson(value: unknown): string {
   return write(value, 0);
@@ -49,9 +48,3 @@ function write(v: unknown, depth: number): string {
   }
 }
 
-// crypto.hash (one-shot, no Hash object) is markedly cheaper per call; it exists from Node 20.12.
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
-
-export function sha256(text: string): string {
-  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
-}

@@ -4,17 +4,12 @@
 // as editing it. A checkpoint signs (seq, hash of record seq, time, signature
 // of the previous checkpoint), which chains the checkpoints too.
 
-import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.ts';
 
 export const GENESIS = '0'.repeat(64);
 
-// crypto.hash (one-shot, no Hash object) is markedly cheaper per call; it exists from Node 20.12.
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
-
 export function recordHash(prev: string, seq: number, body: string): string {
-  const input = `${prev}\n${seq}\n${body}`;
-  return oneShot ? oneShot('sha256', input, 'hex') : createHash('sha256').update(input).digest('hex');
+  return sha256(`${prev}\n${seq}\n${body}`);
 }
 
 export interface CheckpointContent {

@@ -98,6 +98,9 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
   const n = text.length;
   let b64Done = 0; // end of the last base64-alphabet run measured
   let spDone = 0; // end of the last hex-and-separator run measured
+  // The two run measurements below are written out, not one helper taking the
+  // character test: a shared helper sees two predicates and is not inlined
+  // (measured: decode 40 -> 57 ms CPU on 8 MB).
   for (let p = 15; p < n + 15; p += 16) {
     const q = Math.min(p, n - 1);
     if (q >= b64Done && isB64(text.charCodeAt(q))) {

@@ -8,8 +8,8 @@
 // never approve. The file is re-read when it changes, so `agentwall keys`
 // run beside a live gateway takes effect within a second.
 
-import * as crypto from 'node:crypto';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256, sha256Bytes } from '../hash.ts';
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -87,7 +87,7 @@ export class KeyStore {
     if (this.byId.size >= MAX_KEYS) throw new KeyError(`too many keys (${MAX_KEYS}); revoke unused ones`);
     const id = randomId();
     const secret = randomBytes(32).toString('base64url');
-    const key: ApiKey = { id, name: opts.name, role: opts.role, hash: sha256hex(secret), createdAt: Date.now() };
+    const key: ApiKey = { id, name: opts.name, role: opts.role, hash: sha256(secret), createdAt: Date.now() };
     if (opts.rate !== undefined) key.rate = opts.rate;
     if (opts.burst !== undefined) key.burst = opts.burst;
     this.byId.set(id, key);
@@ -118,7 +118,7 @@ export class KeyStore {
     if (!m) return undefined;
     const k = this.byId.get(m[1]!);
     // Hash even for unknown ids so a miss costs the same as a wrong secret.
-    const presented = sha256(m[2]!);
+    const presented = sha256Bytes(m[2]!);
     const expected = k ? Buffer.from(k.hash, 'hex') : ZERO;
     const ok = timingSafeEqual(presented, expected.length === 32 ? expected : ZERO) && k !== undefined && !k.revokedAt;
     if (!ok) return undefined;
@@ -193,16 +193,7 @@ export class KeyStore {
 
 const ZERO = Buffer.alloc(32);
 
-function sha256hex(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
 
-// crypto.hash (one-shot, no Hash object; Node >= 20.12) is markedly cheaper on the per-request path.
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
-
-function sha256(s: string): Buffer {
-  return oneShot ? oneShot('sha256', s, 'buffer') : createHash('sha256').update(s).digest();
-}
 
 function randomId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';

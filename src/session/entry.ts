@@ -1,10 +1,11 @@
-// The in-memory form of a history entry. A gateway keeps hundreds of
-// thousands of entries (10,000 sessions x their histories), so an entry is a
-// small fixed-shape object: its own time, step, effect, session and
-// (bounded) arguments, and a shared "shape" holding what many entries have in
-// common (kind, tool, agent, deciding rules, past-condition memo). It reads
-// like a plain HistoryEntry and serializes to one (toJSON), so the persistent
-// store and the API see no difference.
+// Shapes and entries of the session histories. A gateway keeps hundreds of
+// thousands of entries (10,000 sessions x their histories); what many of them
+// have in common (kind, tool, agent, deciding rules, past-condition memo) is
+// one shared, frozen Shape, and History (history.ts) stores per entry only its
+// time, step, effect, arguments and a reference to its shape. CompactEntry is
+// an entry as the rest of the code sees one: built by the tracker and by
+// History.back(), it reads like a plain HistoryEntry and serializes to one
+// (toJSON), so the persistent store and the API see no difference.
 
 import type { Effect } from '../action.ts';
 import type { PastMemo } from '../policy/past.ts';
@@ -24,13 +25,14 @@ const MAX_SHAPES = 16_384;
 
 export class ShapeTable {
   private readonly shapes = new Map<string, Shape>();
-  /** Rule lists of entries read back from storage, shared by content so their shapes are shared too. */
+  /** Rule lists, shared by content (each decision and each entry read back has a fresh array). */
   private readonly lists = new Interner();
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
 
-  /** The shared shape for these fields; `rules` and `past` must be interned (compared by identity). */
-  get(kind: string, tool: string | undefined, principal: string | undefined, rules: readonly string[] | undefined, past: PastMemo | undefined): Shape {
+  /** The shared shape for these fields; `past` must be interned (policy/past.ts), as memos are compared by identity. */
+  get(kind: string, tool: string | undefined, principal: string | undefined, ruleList: readonly string[] | undefined, past: PastMemo | undefined): Shape {
+    const rules = ruleList && ruleList.length > 0 ? this.lists.list(ruleList) : undefined;
     const key = `${kind}\u0000${tool ?? '\u0001'}\u0000${principal ?? '\u0001'}\u0000${this.idOf(rules)}\u0000${this.idOf(past)}`;
     let s = this.shapes.get(key);
     if (!s) {
@@ -41,9 +43,9 @@ export class ShapeTable {
     return s;
   }
 
-  /** The shape of an entry read back from storage (its rule list is a fresh array: shared by content first). */
+  /** The shape of a plain entry (read back from storage). */
   of(e: HistoryEntry): Shape {
-    return this.get(e.kind, e.tool, e.principal, e.rules ? this.lists.list(e.rules) : undefined, e.past);
+    return this.get(e.kind, e.tool, e.principal, e.rules, e.past);
   }
 
   private idOf(o: object | undefined): number {

@@ -7,7 +7,7 @@
 import type { Action } from '../action.ts';
 import type { EvalContext, FactSource, PastCond } from '../policy/matcher.ts';
 import { heldBefore } from '../policy/past.ts';
-import type { AnalyzerSet } from '../analyze/facts.ts';
+import { LazyFacts, NO_ANALYZERS, type AnalyzerSet } from '../analyze/facts.ts';
 import { extractValues, keysOfValue } from './extract.ts';
 import { featuresOf, type Anomaly } from './profile.ts';
 import type { AgentState, SessionState } from './state.ts';
@@ -138,7 +138,6 @@ export function perMinute(h: History, now: number): number {
  */
 class PastFacts implements FactSource {
   private derived: FactSource | undefined;
-  private cache: Map<string, unknown> | undefined;
   constructor(
     private readonly action: Action,
     private readonly stored: Record<string, unknown> | undefined,
@@ -147,14 +146,8 @@ class PastFacts implements FactSource {
   ) {}
   get<T = unknown>(name: string): T {
     if (this.stored && Object.prototype.hasOwnProperty.call(this.stored, name)) return this.stored[name] as T;
-    if (this.current.derive) return (this.derived ??= this.current.derive(this.action)).get<T>(name);
-    const hit = this.cache?.get(name);
-    if (hit !== undefined) return hit as T;
-    const a = this.analyzers?.get(name);
-    if (!a) throw new Error(`fact '${name}' of a past action is not available (no analyzer '${name}')`);
-    const v = a.analyze(this.action);
-    (this.cache ??= new Map()).set(name, v);
-    return v as T;
+    this.derived ??= this.current.derive?.(this.action) ?? new LazyFacts(this.action, this.analyzers ?? NO_ANALYZERS);
+    return this.derived.get<T>(name);
   }
 }
 

@@ -170,8 +170,7 @@ export class SessionTracker {
   private entryOf(action: Action, decision: Decision, past: PastMemo | undefined, t: number): CompactEntry {
     const i = this.intern;
     const args = action.args !== undefined ? boundArgs(action.args, this.store.limits.maxArgString, i) : undefined;
-    const rules = decision.rules.length > 0 ? i.list(decision.rules.slice(0, 16)) : undefined;
-    const shape = SHAPES.get(i.str(action.kind), i.str(action.tool), i.str(action.principal?.id), rules, past);
+    const shape = SHAPES.get(i.str(action.kind), i.str(action.tool), i.str(action.principal?.id), decision.rules.slice(0, 16), past);
     return new CompactEntry(0, t, decision.effect, i.str(action.session), args, shape);
   }
 }
