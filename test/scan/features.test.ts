@@ -1,0 +1,40 @@
+// The classifier's two feature walkers must see the same features: the fast
+// word-only walker (the screening model's whole cost) against the general one,
+// on whole ranges and on the block sums that window scoring reads.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { walkFeatures, walkGeneral, type FeatureSpec } from '../../src/scan/features.ts';
+
+const SPEC: FeatureSpec = { bits: 12, char: [], word: [1, 2] };
+const weights = new Int8Array(1 << SPEC.bits);
+for (let i = 0; i < weights.length; i++) weights[i] = ((i * 2654435761) >>> 24) - 128;
+
+const piece = fc.constantFrom('ignore', 'Previous', 'instructions', ' ', '  ', '\n', '.', ',', '42', 'é', 'Ünïcode', '_', '-', '😀', 'a', 'b c', '\t');
+const texts = fc.array(piece, { maxLength: 80 }).map((a) => a.join(''));
+
+test('walkWords agrees with the general walker on ranges', () => {
+  fc.assert(
+    fc.property(texts, fc.nat(), fc.nat(), (t, a, b) => {
+      const s = t.length ? a % (t.length + 1) : 0;
+      const e = s + (t.length - s ? b % (t.length - s + 1) : 0);
+      assert.deepEqual(walkFeatures(t, s, e, SPEC, weights, null), walkGeneral(t, s, e, SPEC, weights, null));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('walkWords agrees with the general walker on block sums', () => {
+  fc.assert(
+    fc.property(texts, fc.integer({ min: 1, max: 40 }), (t, size) => {
+      const nb = Math.ceil(t.length / size) + 1;
+      const a = { size, sums: new Float64Array(nb + 1), ns: new Int32Array(nb + 1) };
+      const b = { size, sums: new Float64Array(nb + 1), ns: new Int32Array(nb + 1) };
+      assert.deepEqual(walkFeatures(t, 0, t.length, SPEC, weights, null, a), walkGeneral(t, 0, t.length, SPEC, weights, null, b));
+      assert.deepEqual([...a.sums], [...b.sums]);
+      assert.deepEqual([...a.ns], [...b.ns]);
+    }),
+    { numRuns: 500 },
+  );
+});
