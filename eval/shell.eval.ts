@@ -61,16 +61,6 @@ function gtfobins(): Array<{ category: string; binary: string; code: string }> {
   return out;
 }
 
-/**
- * Target-category snippets that stay allowed, with why. They are still counted
- * as allowed; this only explains them in the report. Keyed by binary because
- * the explanation is about the entry, not about how the firewall decides.
- */
-const EXPLAINED: ReadonlyMap<string, { why: string; corrected?: string }> = new Map([
-  ['java', { why: 'runs a class compiled earlier in the workspace, as `./program` or `python app.py` would; the shell is in Shell.java, written by an earlier action (a per-action analysis cannot see into the class file)' }],
-  ['opkg', { why: 'malformed entry: `rpm opkg install …` is no command (rpm has no `opkg` mode and exits with an error); the intended line is decided as shown', corrected: 'opkg install x_1.0_all.deb' }],
-]);
-
 function lines(file: string): string[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '' && !l.startsWith('#'));
@@ -94,11 +84,7 @@ export default async function shellEval(): Promise<EvalSection[]> {
     const t = byCat.get(e.category) ?? tally();
     add(t, d);
     byCat.set(e.category, t);
-    if (d.effect === 'allow' && TARGET_CATEGORIES.includes(e.category)) {
-      const x = EXPLAINED.get(e.binary);
-      const note = x ? ` (${x.why}${x.corrected ? `: \`${x.corrected}\` → ${decide(x.corrected).effect}` : ''})` : '';
-      misses.push(`${e.category} ${e.binary}: \`${e.code.replace(/\n/g, '⏎').slice(0, 100)}\`${note}`);
-    }
+    if (d.effect === 'allow' && TARGET_CATEGORIES.includes(e.category)) misses.push(`${e.category} ${e.binary}: \`${e.code.replace(/\n/g, '⏎').slice(0, 100)}\``);
   }
   const cats = [...byCat.keys()].sort();
   const target = TARGET_CATEGORIES.map((c) => byCat.get(c) ?? tally()).reduce((a, b) => ({ n: a.n + b.n, deny: a.deny + b.deny, ask: a.ask + b.ask, allow: a.allow + b.allow }), tally());

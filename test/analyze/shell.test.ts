@@ -381,3 +381,24 @@ test('interactive programs with a shell escape, unsafe modes, inline TeX and sha
   // dosbox -c runs DOS commands (mount c / exposes the host's files).
   assert.ok(an(`dosbox -c 'mount c /' -c 'type c:\\etc\\passwd'`).codeExecution);
 });
+
+test('the Java launcher: the class, jar, module or source file it runs, and an entry point named shell', () => {
+  const exec = (c: string) => an(c).paths.filter((p) => p.access === 'exec').map((p) => p.raw);
+  // A main class is looked up on the class path: the current directory unless -cp/-classpath/--class-path says otherwise.
+  assert.deepEqual(exec('java Main'), ['Main.class']);
+  assert.deepEqual(exec('java com.example.App arg'), ['com/example/App.class']);
+  assert.deepEqual(exec('java -cp build:lib/dep.jar com.example.App'), ['build/com/example/App.class', 'lib/dep.jar']);
+  assert.deepEqual(exec('java --class-path=/tmp/x -Xmx1g App'), ['/tmp/x/App.class']);
+  assert.deepEqual(exec('java -Dk=v -jar target/app.jar serve'), ['target/app.jar']);
+  assert.deepEqual(exec('java Tool.java'), ['Tool.java']);
+  assert.deepEqual(exec('java -version'), []);
+  // The class path is an option's value, not the program's first operand.
+  assert.deepEqual(find('java -cp build Main x', 'java')?.positionals, ['Main', 'x']);
+  // What a class does is compiled elsewhere; one named Shell is taken to start a shell, as `tool shell` does.
+  for (const c of ['java Shell', 'java -cp . Shell', 'java com.x.Shell', 'java -jar shell.jar', 'java -m mod/pkg.Shell', 'java Shell.java', 'python3 shell.py', './shell', 'sudo java Shell']) {
+    assert.ok(an(c).spawnsShell, c);
+  }
+  for (const c of ['java Main', 'java -jar app.jar', 'java ShellCheck', 'java com.shell.Main', 'python3 app.py', './shellcheck', 'java -version']) {
+    assert.equal(an(c).spawnsShell, false, c);
+  }
+});

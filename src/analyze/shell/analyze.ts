@@ -557,7 +557,10 @@ class Walker implements WordEnv {
     };
     if (bg) this.f.background = true;
     // A program run by path is a file executed: /path/x outside the system directories is worth a look.
-    if (program.includes('/') && !dynamicName) this.path(program, 'exec', name);
+    if (program.includes('/') && !dynamicName) {
+      this.path(program, 'exec', name);
+      if (namesShell(name.replace(/\.[^.]*$/, ''))) cmd.spawnsShell = this.f.spawnsShell = true;
+    }
     // `tool shell` subcommands (ansible-test shell, poetry shell, ...) start an interactive shell.
     if (cmd.positionals[0] === 'shell' && !SHELLS.has(name)) {
       cmd.spawnsShell = true;
@@ -739,11 +742,65 @@ class Walker implements WordEnv {
     }
     if (name === 'sed' && sedExecutes(cmd)) cmd.codeExecution = this.f.codeExecution = true;
     this.escapes(cmd);
+    if (JVM_LAUNCHERS.has(name)) this.jvm(cmd);
     if (name === 'find') return this.findExec(cmd, dyn, via, depth, nd);
     if (name === 'tar') this.tarCommands(cmd, via, depth);
     const spec = WRAPPERS.get(name);
     if (!spec) return undefined;
     return this.wrapper(cmd, spec, dyn, via, depth);
+  }
+
+  /**
+   * The Java launcher runs compiled code the line does not show: a main class
+   * looked up on the class path (`java Shell` runs ./Shell.class; `-cp a:b`
+   * names the directories and jars searched), a jar's main class
+   * (`-jar app.jar`), a module's (`-m mod/pkg.Main`) or a source file
+   * (`java Shell.java`). The files it loads are recorded as executed, and an
+   * entry point named for a shell starts one (see namesShell).
+   */
+  private jvm(cmd: ShellCommand): void {
+    const a = cmd.argv;
+    let classPath: string[] = ['.'];
+    let entry: string | undefined;
+    let kind: 'class' | 'jar' | 'module' | 'source' = 'class';
+    for (let i = 1; i < a.length; i++) {
+      const w = a[i]!;
+      const eq = w.startsWith('--') ? w.indexOf('=') : -1;
+      const opt = eq === -1 ? w : w.slice(0, eq);
+      const value = eq === -1 ? a[i + 1] : w.slice(eq + 1);
+      if (opt === '-cp' || opt === '-classpath' || opt === '--class-path') {
+        classPath = (value ?? '').split(':').filter((x) => x !== '');
+        if (eq === -1) i++;
+        continue;
+      }
+      if (opt === '-jar' || opt === '-m' || opt === '--module') {
+        entry = value;
+        kind = opt === '-jar' ? 'jar' : 'module';
+        break;
+      }
+      if (VALUE_OPTS.get('java')?.has(opt)) {
+        if (eq === -1) i++;
+        continue;
+      }
+      if (w.startsWith('-')) continue;
+      entry = w;
+      kind = w.endsWith('.java') ? 'source' : 'class';
+      break;
+    }
+    if (entry === undefined || entry === '') return;
+    if (kind === 'jar' || kind === 'source') this.path(entry, 'exec', cmd.name);
+    else if (kind === 'class') {
+      const file = `${entry.replace(/\./g, '/')}.class`;
+      for (const dir of classPath) {
+        if (dir.includes('*')) continue;
+        this.path(/\.(jar|zip)$/i.test(dir) ? dir : dir === '.' ? file : `${dir.replace(/\/+$/, '')}/${file}`, 'exec', cmd.name);
+      }
+    }
+    const simple = kind === 'class' || kind === 'module' ? entry.slice(Math.max(entry.lastIndexOf('.'), entry.lastIndexOf('/')) + 1) : basename(entry).replace(/\.[^.]*$/, '');
+    if (namesShell(simple)) {
+      cmd.spawnsShell = true;
+      this.f.spawnsShell = true;
+    }
   }
 
   /** Programs that can run commands the line does not show: interactive escapes, unsafe modes, inline TeX, shared terminals. */
@@ -860,7 +917,10 @@ class Walker implements WordEnv {
       }
       if (!a.startsWith('-')) {
         if (POSITIONAL_CODE.has(cmd.name)) code = a;
-        else if (a !== '-') this.path(a, 'exec', cmd.name);
+        else if (a !== '-') {
+          this.path(a, 'exec', cmd.name);
+          if (namesShell(basename(a).replace(/\.[^.]*$/, ''))) cmd.spawnsShell = this.f.spawnsShell = true;
+        }
         else if (stdin) this.pipedCode(stdin, cmd, cmd.via, 0);
         break;
       }
@@ -1237,6 +1297,20 @@ export function embeddedPaths(s: string): string[] {
     if (out.length >= 64) break;
   }
   return out;
+}
+
+/** Launchers whose entry point is a class, jar, module or source file (see Walker.jvm). */
+const JVM_LAUNCHERS: ReadonlySet<string> = new Set(['java', 'javaw']);
+
+/**
+ * Is an entry point (a main class without its package, a jar, script or
+ * program file without its extension) named `shell` (any case: `Shell`,
+ * `com.x.Shell`, `shell.jar`, `./shell`)? Like a `tool shell` subcommand, it is
+ * taken to start a shell: what it runs was compiled or written elsewhere, so
+ * its name is all a per-action analysis can read.
+ */
+export function namesShell(entry: string): boolean {
+  return entry.length === 5 && entry.toLowerCase() === 'shell';
 }
 
 const SHELL_NAMES = [...SHELLS].join('|');

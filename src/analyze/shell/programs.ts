@@ -212,6 +212,7 @@ export const VALUE_OPTS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
     tail: ['-n', '--lines', '-c', '--bytes', '-s', '--sleep-interval', '--pid'],
     openssl: ['-in', '-out', '-inkey', '-key', '-cert', '-passin', '-passout', '-connect', '-CAfile', '-subj', '-days'],
     python: ['-m', '-W', '-X', '-c'],
+    java: ['-cp', '-classpath', '--class-path', '-p', '--module-path', '--upgrade-module-path', '--add-modules', '--limit-modules', '--add-reads', '--add-exports', '--add-opens', '--patch-module', '--source', '--describe-module', '--enable-native-access'],
     node: ['-r', '--require', '--import', '--loader', '-e', '--eval', '-p', '--print', '--input-type', '--max-old-space-size'],
   }).map(([k, v]) => [k, new Set(v)]),
 );
