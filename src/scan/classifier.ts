@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
-import { linearMargin, walkFeatures, type FeatureSpec } from './features.ts';
+import { linearMargin, walkFeatures, walkWordTables, type AnchorProbe, type FeatureSpec } from './features.ts';
 import type { InjectionClassifier, ScanPoint } from './types.ts';
 
 /** One head on disk: Int8 weights (dense, 2^bits, base64) times `scale`. */
@@ -135,6 +135,20 @@ export function scoreRange(m: LinearModel, text: string, start: number, end: num
   return sigmoid(m.bias + m.scale * linearMargin(text, start, end, m.spec, m.weights));
 }
 
+interface Grid {
+  /** Characters per block; windows are `per` blocks long and start at every block. */
+  size: number;
+  nb: number;
+  per: number;
+}
+
+function gridOf(m: LinearModel, length: number): Grid {
+  const size = Math.max(16, Math.floor(m.stride / 4));
+  return { size, nb: Math.ceil(length / size), per: Math.max(1, Math.round(m.window / size)) };
+}
+
+const blockSums = (g: Grid) => ({ size: g.size, sums: new Float64Array(g.nb + 1), ns: new Int32Array(g.nb + 1) });
+
 /**
  * Max window probability and the window it came from. Short texts are scored
  * whole, exactly as in training. Long texts take one feature pass with
@@ -143,57 +157,82 @@ export function scoreRange(m: LinearModel, text: string, start: number, end: num
  */
 export function scoreWindows(m: LinearModel, text: string): { score: number; start: number; end: number } {
   if (text.length <= m.window) return { score: scoreRange(m, text, 0, text.length), start: 0, end: text.length };
-  const size = Math.max(16, Math.floor(m.stride / 4));
-  const nb = Math.ceil(text.length / size);
-  const per = Math.max(1, Math.round(m.window / size));
-  const sums = new Float64Array(nb + 1);
-  const ns = new Int32Array(nb + 1);
-  let best = { score: 0, start: 0, end: 0 };
+  const g = gridOf(m, text.length);
   if (m.screen && text.length > SCREEN_FROM) {
-    // Cascade: the word-only screen over every window, then the full model on
-    // the windows it flags. Flagged windows that overlap form one region; a
-    // region takes one full-feature pass with block sums, so each character is
-    // walked once however many flagged windows cover it.
-    const sc = m.screen;
-    walkFeatures(text, 0, text.length, sc.spec, sc.weights, null, { size, sums, ns });
-    const flagged: number[] = [];
-    for (let b = 0; ; b++) {
-      const e = Math.min(nb, b + per);
-      const n = ns[e]! - ns[b]!;
-      const p = sigmoid(sc.bias + (n > 0 ? (sc.scale * (sums[e]! - sums[b]!)) / Math.sqrt(n) : 0));
-      if (p >= sc.threshold) flagged.push(b);
-      if (e >= nb) break;
-    }
-    for (let k = 0; k < flagged.length; ) {
-      const rb = flagged[k]!;
-      let re = Math.min(nb, rb + per);
-      let j = k + 1;
-      while (j < flagged.length && flagged[j]! < re) re = Math.min(nb, flagged[j++]! + per);
-      const rs = rb * size;
-      const rlen = re - rb;
-      const rsums = new Float64Array(rlen + 1);
-      const rns = new Int32Array(rlen + 1);
-      walkFeatures(text, rs, Math.min(text.length, re * size), m.spec, m.weights, null, { size, sums: rsums, ns: rns });
-      for (let x = k; x < j; x++) {
-        const b = flagged[x]! - rb;
-        const e = Math.min(rlen, b + per);
-        const n = rns[e]! - rns[b]!;
-        const q = sigmoid(m.bias + (n > 0 ? (m.scale * (rsums[e]! - rsums[b]!)) / Math.sqrt(n) : 0));
-        if (q > best.score) best = { score: q, start: rs + b * size, end: Math.min(text.length, rs + e * size) };
-      }
-      k = j;
-    }
-    return best;
+    const sc = blockSums(g);
+    walkFeatures(text, 0, text.length, m.screen.spec, m.screen.weights, null, sc);
+    return cascade(m, text, g, sc);
   }
-  walkFeatures(text, 0, text.length, m.spec, m.weights, null, { size, sums, ns });
+  const b = blockSums(g);
+  walkFeatures(text, 0, text.length, m.spec, m.weights, null, b);
+  let best = { score: 0, start: 0, end: 0 };
+  for (let x = 0; ; x++) {
+    const e = Math.min(g.nb, x + g.per);
+    const n = b.ns[e]! - b.ns[x]!;
+    const p = sigmoid(m.bias + (n > 0 ? (m.scale * (b.sums[e]! - b.sums[x]!)) / Math.sqrt(n) : 0));
+    if (p > best.score) best = { score: p, start: x * g.size, end: Math.min(text.length, e * g.size) };
+    if (e >= g.nb) break;
+  }
+  return best;
+}
+
+/**
+ * The cascade for long texts, given the screening model's block sums: the
+ * full model on the windows the screen flags. Flagged windows that overlap
+ * form one region; a region takes one full-feature pass with block sums, so
+ * each character is walked once however many flagged windows cover it.
+ */
+function cascade(m: LinearModel, text: string, g: Grid, screen: { sums: Float64Array; ns: Int32Array }): { score: number; start: number; end: number } {
+  const sc = m.screen!;
+  const { size, nb, per } = g;
+  const { sums, ns } = screen;
+  let best = { score: 0, start: 0, end: 0 };
+  const flagged: number[] = [];
   for (let b = 0; ; b++) {
     const e = Math.min(nb, b + per);
     const n = ns[e]! - ns[b]!;
-    const p = sigmoid(m.bias + (n > 0 ? (m.scale * (sums[e]! - sums[b]!)) / Math.sqrt(n) : 0));
-    if (p > best.score) best = { score: p, start: b * size, end: Math.min(text.length, e * size) };
+    const p = sigmoid(sc.bias + (n > 0 ? (sc.scale * (sums[e]! - sums[b]!)) / Math.sqrt(n) : 0));
+    if (p >= sc.threshold) flagged.push(b);
     if (e >= nb) break;
   }
+  for (let k = 0; k < flagged.length; ) {
+    const rb = flagged[k]!;
+    let re = Math.min(nb, rb + per);
+    let j = k + 1;
+    while (j < flagged.length && flagged[j]! < re) re = Math.min(nb, flagged[j++]! + per);
+    const rs = rb * size;
+    const rlen = re - rb;
+    const rsums = new Float64Array(rlen + 1);
+    const rns = new Int32Array(rlen + 1);
+    walkFeatures(text, rs, Math.min(text.length, re * size), m.spec, m.weights, null, { size, sums: rsums, ns: rns });
+    for (let x = k; x < j; x++) {
+      const b = flagged[x]! - rb;
+      const e = Math.min(rlen, b + per);
+      const n = rns[e]! - rns[b]!;
+      const q = sigmoid(m.bias + (n > 0 ? (m.scale * (rsums[e]! - rsums[b]!)) / Math.sqrt(n) : 0));
+      if (q > best.score) best = { score: q, start: rs + b * size, end: Math.min(text.length, rs + e * size) };
+    }
+    k = j;
+  }
   return best;
+}
+
+/**
+ * Both heads' screens in one word walk (they share the word features), which
+ * also collects the heuristics' anchor candidates when given a probe. Returns
+ * undefined where the cascade does not apply (short text, no screen, heads
+ * on different grids or screen features); the caller scores the usual way.
+ */
+function screenHeads(heads: LinearModel[], text: string, probe: AnchorProbe | null): Array<{ score: number; start: number; end: number }> | undefined {
+  const [a, b] = heads as [LinearModel, LinearModel | undefined];
+  if (text.length <= SCREEN_FROM || !a.screen || a.screen.spec.char.length > 0 || !a.screen.spec.word.includes(1) || !a.screen.spec.word.includes(2)) return undefined;
+  const ga = gridOf(a, text.length);
+  const gb = b ? gridOf(b, text.length) : undefined;
+  if (b && !(b.screen && b.screen.spec === a.screen.spec && (ga.size % gb!.size === 0 || gb!.size % ga.size === 0))) return undefined;
+  const sa = blockSums(ga);
+  const sb = gb ? blockSums(gb) : null;
+  walkWordTables(text, 0, text.length, a.screen.spec.bits, { weights: a.screen.weights, blocks: sa }, b ? { weights: b.screen!.weights, blocks: sb! } : null, probe);
+  return b ? [cascade(a, text, ga, sa), cascade(b, text, gb!, sb!)] : [cascade(a, text, ga, sa)];
 }
 
 /**
@@ -212,11 +251,18 @@ export class LinearClassifier implements InjectionClassifier {
     this.name = name;
     if ('response' in model) this.thresholds = model.thresholds;
   }
-  score(text: string, point?: ScanPoint): number {
+  /**
+   * With `probe`, a long text's screening walk also collects the heuristics'
+   * anchor candidates into it and sets `probe.filled`; otherwise the probe is
+   * left untouched.
+   */
+  score(text: string, point?: ScanPoint, probe?: AnchorProbe): number {
     const m = this.model;
-    if (!('response' in m)) return scoreWindows(m, text).score;
-    const a = scoreWindows(m.input, text).score;
-    return point === 'response' ? Math.sqrt(a * scoreWindows(m.response, text).score) : a;
+    const heads = !('response' in m) ? [m] : point === 'response' ? [m.input, m.response] : [m.input];
+    const screened = screenHeads(heads, text, probe ?? null);
+    if (screened && probe) probe.filled = true;
+    const s = screened ? screened.map((x) => x.score) : heads.map((h) => scoreWindows(h, text).score);
+    return s.length === 2 ? Math.sqrt(s[0]! * s[1]!) : s[0]!;
   }
 }
 

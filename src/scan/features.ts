@@ -153,65 +153,128 @@ for (let c = 0; c < 65536; c++) {
   else if (c >= 0xc0) WORDCH[c] = c;
 }
 
+/** Rolling word hash over WORDCH-folded characters: the value the word walkers compute for `token` (one word). */
+export function wordHash(token: string): number {
+  let word = 0;
+  for (let i = 0; i < token.length; i++) {
+    const c = WORDCH[token.charCodeAt(i)]!;
+    if (c !== 0) word = Math.imul(word ^ c, P);
+  }
+  return word;
+}
+
+/** Bucket of a word hash in an anchor bitmap of 2^16 bits. */
+export const anchorBucket = (word: number): number => (word ^ (word >>> 16)) & 0xffff;
+
+export interface WordTable {
+  weights: Int8Array;
+  blocks?: { size: number; sums: Float64Array; ns: Int32Array };
+}
+
 /**
- * walkFeatures for word unigrams + bigrams only (the screening model), summing
- * weights: the same features, one table lookup per character instead of the
- * general loop's branches. It is the whole cost of screening long texts.
+ * Word positions wanted by another detector, collected during the same walk
+ * (the heuristics' anchor words: see heuristics.ts). A word whose hash falls
+ * in `bitmap` is reported as the pair (start, hash); a word holding a
+ * character from U+00C0 up, which the regex word boundary splits differently,
+ * as (~start, length) for the caller to search itself.
  */
+export interface AnchorProbe {
+  bitmap: Uint32Array;
+  out: number[];
+  /** Set by the walker's caller once `out` covers the whole text. */
+  filled?: boolean;
+}
+
 function walkWords(text: string, start: number, end: number, bits: number, weights: Int8Array, blocks?: { size: number; sums: Float64Array; ns: Int32Array }): { sum: number; n: number } {
+  return walkWordTables(text, start, end, bits, { weights, blocks }, null, null);
+}
+
+/**
+ * Word unigrams + bigrams, summing the weights of one or two tables (the two
+ * heads' screening models share their features) and optionally probing for
+ * anchor words: one walk for what would otherwise be three. Returns the first
+ * table's sum. This loop is the whole cost of screening long texts, so it is
+ * flat on purpose; walkGeneral is the reference it is tested against.
+ */
+export function walkWordTables(text: string, start: number, end: number, bits: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null): { sum: number; n: number } {
   const mask = (1 << bits) - 1;
-  let word = 0, wordLen = 0, prevWord = 0, havePrev = false;
-  let n = 0, sum = 0, h = 0;
+  const wa = a.weights;
+  const wb = b ? b.weights : null;
+  const bitmap = probe ? probe.bitmap : null;
+  let word = 0, wordLen = 0, wide = 0, prevWord = 0, havePrev = false;
+  let n = 0, sum = 0, sum2 = 0, h = 0, k = 0;
   // Blocks as an outer loop: the inner loop is the character walk alone (a
-  // boundary test per character cost a fifth of the pass). A full block
-  // records the sums before the character that starts the next one, exactly
-  // as walkFeatures does.
-  const size = blocks ? blocks.size : end - start + 1;
-  let block = 0;
-  for (let bs = start; bs < end; bs += size) {
-    const be = Math.min(end, bs + size);
+  // boundary test per character cost a fifth of the pass). The step is the
+  // smaller block size; a table's boundary (a multiple of it) records the sums
+  // before the character that starts the next block, exactly as walkGeneral does.
+  const step = a.blocks || b?.blocks ? Math.min(a.blocks?.size ?? Infinity, b?.blocks?.size ?? Infinity) : end - start + 1;
+  if ((a.blocks && a.blocks.size % step !== 0) || (b?.blocks && b.blocks.size % step !== 0)) throw new Error('walkWordTables: block sizes must be multiples of each other');
+  let ka = 0, kb = 0;
+  for (let bs = start; bs < end; bs += step) {
+    const be = Math.min(end, bs + step);
     for (let i = bs; i < be; i++) {
       const c = WORDCH[text.charCodeAt(i)]!;
       if (c !== 0) {
         word = Math.imul(word ^ c, P);
         wordLen++;
+        wide |= c;
       } else if (wordLen > 0) {
-        h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
-        sum += weights[h & mask]!;
+        h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+        sum += wa[h]!;
+        if (wb) sum2 += wb[h]!;
         n++;
         if (havePrev) {
-          h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
-          sum += weights[h & mask]!;
+          h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+          sum += wa[h]!;
+          if (wb) sum2 += wb[h]!;
           n++;
+        }
+        if (bitmap) {
+          if (wide >= 0x80) probe!.out.push(~(i - wordLen), wordLen);
+          else {
+            k = (word ^ (word >>> 16)) & 0xffff;
+            if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.out.push(i - wordLen, word);
+          }
         }
         prevWord = word;
         havePrev = true;
         word = 0;
         wordLen = 0;
+        wide = 0;
       }
     }
-    if (blocks && be - bs === size) {
-      block++;
-      blocks.sums[block] = sum;
-      blocks.ns[block] = n;
+    if (be - bs === step) {
+      if (a.blocks && (be - start) % a.blocks.size === 0) {
+        a.blocks.sums[++ka] = sum;
+        a.blocks.ns[ka] = n;
+      }
+      if (b?.blocks && (be - start) % b.blocks.size === 0) {
+        b.blocks.sums[++kb] = sum2;
+        b.blocks.ns[kb] = n;
+      }
     }
   }
-  // The virtual trailing space closes the last word.
+  // The virtual trailing space closes the last word (the loop body above, once more).
   if (wordLen > 0) {
-    h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
-    sum += weights[h & mask]!;
+    h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+    sum += wa[h]!;
+    if (wb) sum2 += wb[h]!;
     n++;
     if (havePrev) {
-      h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
-      sum += weights[h & mask]!;
+      h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
+      sum += wa[h]!;
+      if (wb) sum2 += wb[h]!;
       n++;
     }
-  }
-  if (blocks) {
-    for (let b = block + 1; b < blocks.sums.length; b++) {
-      blocks.sums[b] = sum;
-      blocks.ns[b] = n;
+    if (bitmap) {
+      if (wide >= 0x80) probe!.out.push(~(end - wordLen), wordLen);
+      else {
+        k = (word ^ (word >>> 16)) & 0xffff;
+        if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.out.push(end - wordLen, word);
+      }
     }
   }
+  if (a.blocks) for (let x = ka + 1; x < a.blocks.sums.length; x++) (a.blocks.sums[x] = sum), (a.blocks.ns[x] = n);
+  if (b?.blocks) for (let x = kb + 1; x < b.blocks.sums.length; x++) (b.blocks.sums[x] = sum2), (b.blocks.ns[x] = n);
   return { sum, n };
 }

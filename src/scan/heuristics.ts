@@ -9,6 +9,7 @@
 // distinct rules combine by noisy-or.
 
 import { trieRegex } from './trie.ts';
+import { anchorBucket, wordHash, type AnchorProbe } from './features.ts';
 
 export interface HeuristicRule {
   id: string;
@@ -182,6 +183,16 @@ interface Compiled {
   byPhrase: Map<string, Array<{ rule: HeuristicRule; part: 'a' | 'b' }>>;
   /** For two-part rules: the trigger verbs, searched in the window before the object phrase. */
   lead: Map<HeuristicRule, RegExp>;
+  /**
+   * The same anchors keyed by the classifier's word hash of their first
+   * `_`-separated part (its words split at `_`, the regex's do not), and a
+   * bitmap of those hashes: lets the classifier's word walk find anchor
+   * candidates for long texts instead of a second pass with `trigger`.
+   */
+  byToken: Map<number, Array<{ phrase: string; offset: number }>>;
+  bitmap: Uint32Array;
+  /** Length of the longest anchor word. */
+  longest: number;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -224,12 +235,25 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
     byHead.set(word, list);
   }
   for (const list of byHead.values()) list.sort((x, y) => y.phrase.length - x.phrase.length);
+  const byToken = new Map<number, Array<{ phrase: string; offset: number }>>();
+  const bitmap = new Uint32Array(1 << 11);
+  let longest = 0;
+  for (const [word, list] of byHead) {
+    // A candidate word starts after any leading underscores of the anchor.
+    const lead = /^_*/.exec(word)![0].length;
+    const h = wordHash(word.slice(lead).split('_')[0]!);
+    const shifted = list.map((x) => ({ phrase: x.phrase, offset: x.offset + lead }));
+    byToken.set(h, [...(byToken.get(h) ?? []), ...shifted].sort((x, y) => y.phrase.length - x.phrase.length));
+    const k = anchorBucket(h);
+    bitmap[k >>> 5]! |= 1 << (k & 31);
+    longest = Math.max(longest, word.length);
+  }
   // \b outside one group of plain words keeps V8's fast first-character checks.
   const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   const words = keys.filter((k) => /^\w+$/.test(k));
   const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
   const src = [words.length ? `\\b(?:${trieRegex(words)})\\b` : '', ...other].filter(Boolean).join('|');
-  return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead };
+  return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead, byToken, bitmap, longest };
 }
 
 const STOP = new Set('a an and are as at be by can do for from have i if in is it me my no not now of on or so than that the this to we what will with you your all any new'.split(' '));
@@ -271,11 +295,21 @@ let builtin: Compiled | undefined;
 /** Hits kept per rule: enough to report where; the whole text is still scanned for every rule. */
 const MAX_HITS_PER_RULE = 16;
 
-/** Rule hits in `text` (spans in `text`), up to MAX_HITS_PER_RULE per rule. Linear in text length. */
-export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules()), data = true): HeuristicHit[] {
+/** The probe that lets the classifier's word walk collect anchor candidates for findHeuristics. */
+export function anchorProbe(compiled: Compiled = (builtin ??= compileRules())): AnchorProbe {
+  return { bitmap: compiled.bitmap, out: [] };
+}
+
+/**
+ * Rule hits in `text` (spans in `text`), up to MAX_HITS_PER_RULE per rule.
+ * Linear in text length. Anchors are found by `trigger` over the whole text,
+ * or, when `anchors` is given, taken from the candidates an AnchorProbe
+ * collected over this same text: every trigger match starts a candidate
+ * word (or lies inside a word reported for its own search), and each
+ * candidate is verified in place, so both give the same hits.
+ */
+export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules()), data = true, anchors?: readonly number[]): HeuristicHit[] {
   const hits: HeuristicHit[] = [];
-  const re = compiled.trigger;
-  re.lastIndex = 0;
   const done = new Set<string>();
   const perRule = new Map<string, number>();
   const push = (h: HeuristicHit) => {
@@ -284,10 +318,10 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
     perRule.set(h.rule.id, k + 1);
     hits.push(h);
   };
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const w = m[0];
-    const found = phraseAt(text, m.index, compiled.byHead.get(w) ?? compiled.byHead.get(w.toLowerCase()) ?? []);
-    if (found === undefined) continue;
+  const onAnchor = (at: number, candidates: Array<{ phrase: string; offset: number }> | undefined) => {
+    if (!candidates) return;
+    const found = phraseAt(text, at, candidates);
+    if (found === undefined) return;
     const phrase = found.phrase;
     const mStart = found.start;
     const end = mStart + phrase.length;
@@ -319,6 +353,30 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
       if (done.has(key)) continue; // one verb, several objects: one hit
       done.add(key);
       push({ rule, start, end });
+    }
+  };
+  const re = compiled.trigger;
+  // Trigger matches that start in [s, startsBefore), looking up to `e`.
+  const search = (s: number, startsBefore: number, e: number) => {
+    const part = s === 0 && e === text.length ? text : text.slice(s, e);
+    re.lastIndex = 0;
+    for (let m = re.exec(part); m && s + m.index < startsBefore; m = re.exec(part)) {
+      onAnchor(s + m.index, compiled.byHead.get(m[0]) ?? compiled.byHead.get(m[0].toLowerCase()));
+    }
+  };
+  if (!anchors) search(0, text.length, text.length);
+  else {
+    for (let i = 0; i + 1 < anchors.length; i += 2) {
+      const a = anchors[i]!;
+      if (a >= 0) onAnchor(a, compiled.byToken.get(anchors[i + 1]!));
+      else {
+        // A word with letters from U+00C0 up, where the regex word boundary
+        // falls inside it: search it with the regex itself (an anchor may
+        // run on past its end, through an underscore).
+        const s = ~a;
+        const e = s + anchors[i + 1]!;
+        search(s, e, Math.min(text.length, e + compiled.longest));
+      }
     }
   }
   return hits;

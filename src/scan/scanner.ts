@@ -14,8 +14,8 @@
 import { Buffer } from 'node:buffer';
 import { normalize, toOriginal, type Normalized } from './normalize.ts';
 import { decodeLayers, type Layer } from './decode.ts';
-import { findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
-import { builtinClassifier } from './classifier.ts';
+import { anchorProbe, findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
+import { builtinClassifier, LinearClassifier, SCREEN_FROM } from './classifier.ts';
 import { builtinSecrets, compileSecretRules, findSecrets, type SecretEngine } from './secrets.ts';
 import { SECRET_RULES } from './secret-rules.ts';
 import { findPii, PII_KINDS, type PiiKind } from './pii.ts';
@@ -72,6 +72,12 @@ interface Piece {
   h: number;
   /** Classifier score (max over classifiers), set by classifySync/classifyAsync. */
   c?: number;
+  /**
+   * The built-in classifier's score, taken before the heuristics when its
+   * word walk also found their anchor candidates (long texts): one pass
+   * instead of two. An error is kept to be reported as classifySync would.
+   */
+  early?: { classifier: InjectionClassifier; score: number | Error; anchors?: number[] };
 }
 
 interface Unit {
@@ -190,13 +196,13 @@ export class Scanner {
 
     const pieces: Piece[] = [];
     const injection = det.injection !== false;
-    const addPiece = (pt: string, layers: Layer[], span: { start: number; end: number }, pn: Normalized | undefined) => {
-      const hits = injection ? findHeuristics(pt, undefined, point === 'response') : [];
+    const addPiece = (pt: string, layers: Layer[], span: { start: number; end: number }, pn: Normalized | undefined, early?: Piece['early']) => {
+      const hits = injection ? findHeuristics(pt, undefined, point === 'response', early?.anchors) : [];
       const exfil = injection ? findExfilMarkup(pt) : [];
       const h = heuristicScore(hits);
-      pieces.push({ text: pt, layers, span, norm: pn, hits, exfil, h: exfil.length ? 1 - (1 - h) * 0.15 : h });
+      pieces.push({ text: pt, layers, span, norm: pn, hits, exfil, h: exfil.length ? 1 - (1 - h) * 0.15 : h, early });
     };
-    addPiece(t, [], { start: 0, end: text.length }, norm);
+    addPiece(t, [], { start: 0, end: text.length }, norm, injection ? this.scoreEarly(t, point) : undefined);
 
     if (det.decode !== false) {
       const decoded = decodeLayers(t, { maxChars: 4 * MIB, maxSegments: 256 });
@@ -224,6 +230,19 @@ export class Scanner {
     return { findings, pieces, errors };
   }
 
+  /** The built-in classifier on a long text, collecting the heuristics' anchor candidates on the way (see Piece.early). */
+  private scoreEarly(t: string, point: ScanPoint): Piece['early'] {
+    const cl = this.classifiers.find((c): c is LinearClassifier => c instanceof LinearClassifier);
+    if (!cl || t.length <= SCREEN_FROM) return undefined;
+    const probe = anchorProbe();
+    try {
+      const score = cl.score(t, point, probe);
+      return { classifier: cl, score, anchors: probe.filled ? probe.out : undefined };
+    } catch (e) {
+      return { classifier: cl, score: e instanceof Error ? e : new Error(String(e)) };
+    }
+  }
+
   private classifySync(u: Unit, point: ScanPoint): { c: number; errors: string[] } {
     let c = 0;
     const errors = [...this.loadErrors];
@@ -231,7 +250,7 @@ export class Scanner {
     for (const p of u.pieces) {
       for (const cl of this.classifiers) {
         try {
-          const s = cl.score(p.text, point);
+          const s = p.early?.classifier === cl ? early(p.early.score) : cl.score(p.text, point);
           if (typeof s !== 'number') {
             errors.push(`classifier '${cl.name}' is asynchronous: use scan() instead of scanSync()`);
             c = 1;
@@ -256,7 +275,7 @@ export class Scanner {
     for (const p of u.pieces) {
       for (const cl of this.classifiers) {
         try {
-          const s = await cl.score(p.text, point);
+          const s = p.early?.classifier === cl ? early(p.early.score) : await cl.score(p.text, point);
           if (!(typeof s === 'number' && s >= 0 && s <= 1)) throw new Error(`score ${String(s)} outside [0, 1]`);
           p.c = Math.max(p.c ?? 0, s);
           c = Math.max(c, s);
@@ -349,6 +368,11 @@ export class Scanner {
     };
   }
 }
+
+const early = (s: number | Error): number => {
+  if (s instanceof Error) throw s;
+  return s;
+};
 
 /** Heuristics and classifier agree more often than either alone: noisy-or of the two. */
 export function combine(h: number, c: number): number {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { walkFeatures, walkGeneral, type FeatureSpec } from '../../src/scan/features.ts';
+import { walkFeatures, walkGeneral, walkWordTables, type FeatureSpec } from '../../src/scan/features.ts';
 
 const SPEC: FeatureSpec = { bits: 12, char: [], word: [1, 2] };
 const weights = new Int8Array(1 << SPEC.bits);
@@ -34,6 +34,22 @@ test('walkWords agrees with the general walker on block sums', () => {
       assert.deepEqual(walkFeatures(t, 0, t.length, SPEC, weights, null, a), walkGeneral(t, 0, t.length, SPEC, weights, null, b));
       assert.deepEqual([...a.sums], [...b.sums]);
       assert.deepEqual([...a.ns], [...b.ns]);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('two tables in one walk equal two walks, on their own block sizes', () => {
+  const other = new Int8Array(weights.length).map((_, i) => ((i * 40503) >>> 8) - 128);
+  fc.assert(
+    fc.property(texts, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 6 }), (t, fine, k) => {
+      const mk = (size: number) => ({ size, sums: new Float64Array(Math.ceil(t.length / size) + 2), ns: new Int32Array(Math.ceil(t.length / size) + 2) });
+      const a = mk(fine * k), b = mk(fine), a1 = mk(fine * k), b1 = mk(fine);
+      walkWordTables(t, 0, t.length, SPEC.bits, { weights, blocks: a }, { weights: other, blocks: b }, null);
+      walkGeneral(t, 0, t.length, SPEC, weights, null, a1);
+      walkGeneral(t, 0, t.length, SPEC, other, null, b1);
+      assert.deepEqual([...a.sums, ...a.ns], [...a1.sums, ...a1.ns]);
+      assert.deepEqual([...b.sums, ...b.ns], [...b1.sums, ...b1.ns]);
     }),
     { numRuns: 500 },
   );
