@@ -402,3 +402,32 @@ test('the Java launcher: the class, jar, module or source file it runs, and an e
     assert.equal(an(c).spawnsShell, false, c);
   }
 });
+
+test('the direct tree copy (WebAssembly exports) gives exactly the nodes TreeCursor gives', async () => {
+  const { loadBashParser } = await import('../../src/analyze/shell/parser.ts');
+  const { copyTree, dumpTree } = await import('../../src/analyze/shell/tree.ts');
+  const parser = await loadBashParser();
+  assert.ok(parser.exports, 'web-tree-sitter exposes the cursor exports (the self-check at load passed)');
+  const same = (s: string, depth = 256) => {
+    const tree = parser.parse(s);
+    assert.ok(tree, s);
+    try {
+      const a = copyTree(tree, s, depth);
+      const b = copyTree(tree, s, depth, parser.exports);
+      assert.equal(b.truncated, a.truncated, s);
+      assert.equal(dumpTree(b.root), dumpTree(a.root), s);
+    } finally {
+      tree.delete();
+    }
+  };
+  for (const s of ['', 'ls', '<q>', '<Ctrl c>', 'echo "unterminated', 'a ((', 'if x; then y', 'f() { a; }; f &', 'cat <<EOF | sh\nid\nEOF\n', 'x=$((1+2)) y[1]=2 z', '"$(("$((1))"))"', 'é ü 日本 "$x" 💥 > f', `${'('.repeat(300)}x${')'.repeat(300)}`]) {
+    same(s);
+    same(s, 3);
+  }
+  const shellish = fc.stringMatching(/^[a-z $'"`|&;<>(){}\\\n*?[\]=#!~-]{0,80}$/);
+  fc.assert(fc.property(shellish, fc.integer({ min: 2, max: 12 }), (s, depth) => {
+    same(s);
+    same(s, depth);
+    return true;
+  }), { numRuns: 1000 });
+});

@@ -166,7 +166,7 @@ class Walker implements WordEnv {
     if (!tree) return this.reason('too-large', true);
     let root: Node;
     try {
-      const copy = copyTree(tree, text, this.limits.maxNodeDepth);
+      const copy = copyTree(tree, text, this.limits.maxNodeDepth, this.parser.exports);
       if (copy.truncated) this.reason('too-deep', true);
       root = copy.root;
     } finally {
