@@ -35,7 +35,93 @@ export function walkFeatures(
   blocks?: { size: number; sums: Float64Array; ns: Int32Array },
 ): { sum: number; n: number } {
   if (weights && spec.char.length === 0 && spec.word.includes(1) && spec.word.includes(2)) return walkWords(text, start, end, spec.bits, weights, blocks);
+  if (weights && [3, 4, 5].every((k) => spec.char.includes(k)) && spec.char.length === 3 && spec.word.includes(1) && spec.word.includes(2)) return walkFull(text, start, end, spec.bits, weights, blocks);
   return walkGeneral(text, start, end, spec, weights, counts, blocks);
+}
+
+/** Character fold of the general walk: lowercase ASCII letters, '0' for digits, space for tab, newline and CR. */
+const FOLD = new Uint16Array(65536);
+for (let c = 0; c < 65536; c++) FOLD[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c >= 0x30 && c <= 0x39 ? 0x30 : c === 9 || c === 10 || c === 13 ? 0x20 : c;
+
+/**
+ * walkGeneral for the default features (character 3-, 4-, 5-grams, word
+ * unigrams and bigrams), summing weights: the classifier's cost on every text
+ * of more than a few words, so flat like walkWords (tables for the folds,
+ * blocks as an outer loop). Tested against walkGeneral.
+ */
+function walkFull(text: string, start: number, end: number, bits: number, weights: Int8Array, blocks?: { size: number; sums: Float64Array; ns: Int32Array }): { sum: number; n: number } {
+  const mask = (1 << bits) - 1;
+  let h1 = 0x20, h2 = 0, h3 = 0, h4 = 0, seen = 1;
+  let prevSpace = true;
+  let word = 0, wordLen = 0, prevWord = 0, havePrev = false;
+  let n = 0, sum = 0, h = 0, c = 0;
+  const step = blocks ? blocks.size : end - start + 1;
+  let block = 0;
+  // i === end is the virtual trailing space that closes the last word and n-grams;
+  // only the block holding it pays for the test.
+  for (let bs = start; bs <= end; bs += step) {
+    const be = Math.min(end + 1, bs + step);
+    const last = be > end;
+    for (let i = bs; i < be; i++) {
+      c = last && i === end ? 0x20 : FOLD[text.charCodeAt(i)]!;
+      if (c === 0x20) {
+        if (prevSpace) continue;
+        prevSpace = true;
+      } else prevSpace = false;
+      if (WORDCH[c] !== 0) {
+        word = Math.imul(word ^ c, P);
+        wordLen++;
+      } else if (wordLen > 0) {
+        h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        sum += weights[h & mask]!;
+        n++;
+        if (havePrev) {
+          h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+          sum += weights[h & mask]!;
+          n++;
+        }
+        prevWord = word;
+        havePrev = true;
+        word = 0;
+        wordLen = 0;
+      }
+      const n5 = Math.imul(h4, P) ^ c, n4 = Math.imul(h3, P) ^ c, n3 = Math.imul(h2, P) ^ c, n2 = Math.imul(h1, P) ^ c;
+      h1 = c; h2 = n2; h3 = n3; h4 = n4;
+      seen++;
+      if (seen >= 5) {
+        h = Math.imul(n3 ^ 3, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        sum += weights[h & mask]!;
+        h = Math.imul(n4 ^ 4, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        sum += weights[h & mask]!;
+        h = Math.imul(n5 ^ 5, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+        sum += weights[h & mask]!;
+        n += 3;
+      } else {
+        if (seen >= 3) {
+          h = Math.imul(n3 ^ 3, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+          sum += weights[h & mask]!;
+          n++;
+        }
+        if (seen >= 4) {
+          h = Math.imul(n4 ^ 4, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16;
+          sum += weights[h & mask]!;
+          n++;
+        }
+      }
+    }
+    if (blocks && be - bs === step && be <= end) {
+      block++;
+      blocks.sums[block] = sum;
+      blocks.ns[block] = n;
+    }
+  }
+  if (blocks) {
+    for (let b = block + 1; b < blocks.sums.length; b++) {
+      blocks.sums[b] = sum;
+      blocks.ns[b] = n;
+    }
+  }
+  return { sum, n };
 }
 
 /** The general walk (any feature orders); walkWords must agree with it on word-only specs (test/scan/features.test.ts). */

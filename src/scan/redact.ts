@@ -4,7 +4,8 @@
 // [EMAIL_1]"). Values are remembered only as salted hashes, never in clear,
 // and memory is bounded (sessions and values per session, LRU).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../hash.ts';
 import type { Span } from './types.ts';
 
 export interface RedactionLimits {
@@ -19,12 +20,12 @@ interface SessionMap {
 
 export class Redactor {
   private readonly sessions = new Map<string, SessionMap>();
-  private readonly salt = randomBytes(16);
+  private readonly salt = randomBytes(16).toString('hex');
   constructor(private readonly limits: RedactionLimits = { maxSessions: 10_000, maxValuesPerSession: 10_000 }) {}
 
   /** The placeholder for `value` of `kind` in `session` (a fresh map when no session is given). */
   placeholder(kind: string, value: string, session: SessionMap): string {
-    const h = createHash('sha256').update(this.salt).update(kind).update('\0').update(value).digest('base64');
+    const h = sha256(`${this.salt}${kind}\0${value}`);
     let p = session.byHash.get(h);
     if (p === undefined) {
       const n = (session.counters.get(kind) ?? 0) + 1;

@@ -54,3 +54,21 @@ test('two tables in one walk equal two walks, on their own block sizes', () => {
     { numRuns: 500 },
   );
 });
+
+test('the default-features walker agrees with the general walker', () => {
+  const spec: FeatureSpec = { bits: 12, char: [3, 4, 5], word: [1, 2] };
+  const withNul = fc.array(fc.oneof(piece, fc.constantFrom('\u0000', 'Q', '9', '\r\n')), { maxLength: 80 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(withNul, fc.integer({ min: 1, max: 40 }), fc.nat(), (t, size, a) => {
+      const s = t.length ? a % (t.length + 1) : 0;
+      assert.deepEqual(walkFeatures(t, s, t.length, spec, weights, null), walkGeneral(t, s, t.length, spec, weights, null));
+      assert.deepEqual(walkFeatures(t, 0, s, spec, weights, null), walkGeneral(t, 0, s, spec, weights, null));
+      const nb = Math.ceil(t.length / size) + 1;
+      const x = { size, sums: new Float64Array(nb + 1), ns: new Int32Array(nb + 1) };
+      const y = { size, sums: new Float64Array(nb + 1), ns: new Int32Array(nb + 1) };
+      assert.deepEqual(walkFeatures(t, 0, t.length, spec, weights, null, x), walkGeneral(t, 0, t.length, spec, weights, null, y));
+      assert.deepEqual([...x.sums, ...x.ns], [...y.sums, ...y.ns]);
+    }),
+    { numRuns: 1000 },
+  );
+});
