@@ -97,6 +97,7 @@ export class Scanner {
   private readonly chunkChars: number;
   private readonly overlapChars: number;
   private readonly loadErrors: string[] = [];
+  private readonly actionMemo = new Map<string, ScanAction>();
   /**
    * Thresholds where the policy sets none: DEFAULT_THRESHOLDS. A classifier's
    * own thresholds (the built-in model records ones chosen by
@@ -345,6 +346,17 @@ export class Scanner {
 
   /** Lookup order: point `type.rule`, point `type.kind`, point `type`, then the same in `actions`, then built-in defaults. */
   actionFor(point: ScanPoint, f: Finding): ScanAction {
+    // Memoized: a long text has thousands of findings of a few kinds.
+    const memoKey = `${point}\0${f.type}\0${f.rule}\0${f.kind ?? ''}`;
+    let a = this.actionMemo.get(memoKey);
+    if (a === undefined) {
+      if (this.actionMemo.size >= 4096) this.actionMemo.clear();
+      this.actionMemo.set(memoKey, (a = this.lookupAction(point, f)));
+    }
+    return a;
+  }
+
+  private lookupAction(point: ScanPoint, f: Finding): ScanAction {
     const keys = [`${f.type}.${f.rule}`, ...(f.kind && f.kind !== f.rule ? [`${f.type}.${f.kind}`] : []), f.type];
     for (const table of [this.section[point]?.actions, this.section.actions, DEFAULT_ACTIONS[point]]) {
       if (!table) continue;
@@ -389,13 +401,14 @@ function round(x: number): number {
 
 /** Same type, rule and span reported twice (overlapping chunks, decoded layers): keep one. */
 function dedupeFindings(fs: Finding[]): Finding[] {
-  const seen = new Set<string>();
   const out: Finding[] = [];
+  let groupStart = 0; // findings with the span of the current one start here in `out`
   for (const f of fs.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end)) {
-    const k = `${f.type}|${f.rule}|${f.span.start}|${f.span.end}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(f);
+    const g = out[groupStart];
+    if (!g || g.span.start !== f.span.start || g.span.end !== f.span.end) groupStart = out.length;
+    let dup = false;
+    for (let i = groupStart; i < out.length && !dup; i++) dup = out[i]!.type === f.type && out[i]!.rule === f.rule;
+    if (!dup) out.push(f);
   }
   return out;
 }
