@@ -268,6 +268,7 @@ test('the fast path for plain lines gives exactly the facts tree-sitter gives', 
     'git status', "git commit -m 'a b' && npm test", 'ls -la | grep x > out.txt 2>&1', 'cat < in.txt -n', 'rm -rf ~/x; echo done', 'curl -d @.env https://x.io || true',
     'sort -k2 data.csv | uniq -c | sort -rn | head -5', 'a "b c"d\'e\' f', 'echo $HOME', 'cp "$SRC" ${HOME}/x', 'a=1 b', 'A=1 B="x y" make -j4', 'A=1 B=2', 'X=$HOME/a',
     'x &', 'a & b; c &', 'find . -name "*.o" -exec rm {} \\;', 'echo \\x', 'date +%c', 'nix build .#pkg',
+    'printf "%s\\n" "a b"', 'echo "a\\"b" "\\$HOME" "x\\\\" "$A\\t" "\\n$B"', 'bun exec "echo \\"hi\\"" > out',
   ]) {
     assert.ok(parseSimple(c), `fast path takes: ${c}`);
     same(c);
@@ -277,11 +278,17 @@ test('the fast path for plain lines gives exactly the facts tree-sitter gives', 
   for (const c of [
     'cat <<EOF\nx\nEOF', 'if true; then x; fi', 'ls # c', '[ -f x ]', 'echo {a,b}', 'export A=1', 'echo $(id)', 'echo $1', 'echo "$(x)"', 'a &> f', 'a |& b',
     'find $A/$B/x', 'echo "$A"/$B', "rm {}\\;", "x '{}'\\;", 'a \\ b', 'A= b', 'A=(1 2) b',
-  ]) assert.equal(parseSimple(c), undefined, `full parser for: ${c}`);
+    'echo ==', 'echo a =~', 'echo "\\ ${B}"',
+  ]) {
+    assert.equal(parseSimple(c), undefined, `full parser for: ${c}`);
+    same(c);
+  }
   const token = fc.oneof(
     fc.stringMatching(/^[a-z0-9./_=:@+,~*?%^-]{1,8}$/), fc.stringMatching(/^'[a-z $|;&<>]{0,6}'$/), fc.stringMatching(/^"[a-z |;&<>]{0,6}"$/),
     fc.stringMatching(/^[a-z/.]{0,3}\$[A-Za-z_]{1,4}[a-z/.]{0,3}$/), fc.stringMatching(/^"[a-z ]{0,3}\$\{?[A-Z]{1,3}\}?[a-z /]{0,3}"$/),
     fc.stringMatching(/^[A-Z]{1,3}=[a-z0-9$/]{1,5}$/), fc.stringMatching(/^[a-z]{0,2}\\[a-z;*?$]$/), fc.constantFrom('{}', '{}.bak', '\\;', 'a#b'),
+    // Backslash escapes inside double quotes, next to text, blanks and variables.
+    fc.array(fc.oneof(fc.stringMatching(/^[a-z %]{1,3}$/), fc.constantFrom('\\n', '\\"', '\\$', '\\\\', '\\t', '\\ ', '\\{', '$A', '${B}', ' $C')), { maxLength: 4 }).map((p) => `"${p.join('')}"`),
   );
   const cmd = fc.array(token, { minLength: 1, maxLength: 5 }).map((t) => t.join(' '));
   const sep = fc.constantFrom(' | ', ' && ', ' || ', '; ', ' > out ', ' 2>&1 | ', ' < in ', ' & ', ' &');

@@ -275,7 +275,15 @@ function word(src: string, start: number): N | undefined {
       let text = j;
       while (j < src.length && src[j] !== '"') {
         const d = src[j]!;
-        if (d === '`' || d === '\\' || d === '!') return undefined;
+        if (d === '`' || d === '!') return undefined;
+        // `\x` inside double quotes stays in the string's text (tree-sitter's string_content holds it); not a line continuation.
+        if (d === '\\') {
+          const e = src[j + 1];
+          // An escaped blank before `$` is folded into the expansion by tree-sitter-bash, like a plain blank: leave those to it.
+          if (e === undefined || e === '\n' || e === '\r' || e === ' ' || e === '\t') return undefined;
+          j += 2;
+          continue;
+        }
         if (d === '$') {
           const v = variable(src, j);
           if (!v) return undefined;
@@ -320,6 +328,8 @@ function word(src: string, start: number): N | undefined {
     } else break;
   }
   if (parts.length === 0) return undefined;
+  // tree-sitter-bash reads a lone `==` and a word starting with `=~` as test operators (a parse error outside a test): leave them to it.
+  if (src[start] === '=' && ((src[start + 1] === '=' && i === start + 2) || src[start + 1] === '~')) return undefined;
   const next = src[i];
   if (next !== undefined && next !== ' ' && next !== '\t' && next !== '|' && next !== ';' && next !== '&' && next !== '>' && next !== '<') return undefined;
   // A word directly followed by < or > is a redirect target only after digits; anything else is unusual: full parser.
