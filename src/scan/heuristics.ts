@@ -159,10 +159,15 @@ export const RULES: HeuristicRule[] = [
   {
     id: 'response-manipulation', signal: 'hijack', weight: 0.9, within: 80, dataOnly: true,
     a: ['add', 'include', 'insert', 'append', 'prepend', 'replace', 'remove', 'introduce', 'rearrange', 'integrate', 'start', 'begin', 'end', 'write',
-      'mention', 'put', 'embed', 'use', 'format', 'respond', 'answer', 'reply', 'encourage', 'recommend', 'promote', 'tell', 'say', 'output', 'conclude'],
+      'mention', 'put', 'embed', 'use', 'format', 'respond', 'answer', 'reply', 'encourage', 'recommend', 'promote', 'tell', 'say', 'output', 'conclude',
+      // verbs that reshape a text: in data they can only be aimed at the assistant's own answer
+      'modify', 'provide', 'augment', 'enhance', 'rewrite', 'reformat', 'restructure', 'structure', 'convert', 'change', 'alter', 'adjust', 'transform',
+      'translate', 'encode', 'encrypt', 'reverse', 'capitalize', 'spell', 'group', 'split', 'shuffle', 'substitute', 'incorporate', 'craft', 'compose',
+      'present', 'deliver', 'express', 'make', 'ensure', 'limit', 'keep', 'finish', 'open', 'close', 'sign', 'style', 'phrase', 'infuse', 'sprinkle'],
     b: ['in your response', 'to your response', 'your response with', 'in your answer', 'to your answer', 'your answer with', 'in your reply', 'to your reply',
       'in your output', 'in your summary', 'to your summary', 'your response to', 'every response', 'each response', 'all responses', 'your responses',
-      'in the response', 'to the response', 'in the answer', 'in the reply', 'the user that', 'the user to'],
+      'in the response', 'to the response', 'in the answer', 'in the reply', 'the user that', 'the user to',
+      'your response', 'your reply', 'your answer', 'your output', 'your answers', 'your replies', 'your summary', 'your text', 'your message'],
     message: 'data that tells the assistant what to put in its answer',
   },
   {
@@ -334,9 +339,10 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
       if ((perRule.get(rule.id) ?? 0) >= MAX_HITS_PER_RULE) continue;
       let ws = Math.max(0, mStart - (rule.within ?? 60));
       // stay in the same sentence: start after the last . ! ? or newline before the object
+      // (a full stop only before a space: not the dots of a domain or a number)
       for (let i = mStart - 1; i >= ws; i--) {
         const c = text.charCodeAt(i);
-        if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x0a) {
+        if (c === 0x21 || c === 0x3f || c === 0x0a || (c === 0x2e && (i + 1 >= text.length || text.charCodeAt(i + 1) <= 0x20))) {
           ws = i + 1;
           break;
         }
