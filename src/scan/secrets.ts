@@ -22,6 +22,10 @@ export interface CompiledSecretRule {
 
 export interface SecretEngine {
   rules: CompiledSecretRule[];
+  /** The generic assignment rule (checked per assigned name, see findAssignments), or -1. */
+  generic: number;
+  /** Anchored DFA gates for the generic rule: any value (4+ characters), and 16+ characters (what a plain secret-kind name needs). */
+  genericGate?: { any: RE2JS; long: RE2JS };
   /** Finds every keyword occurrence (case-insensitive) in one pass. */
   keywords: KeywordScanner;
   byKeyword: Map<string, number[]>;
@@ -147,8 +151,23 @@ export function compileSecretRules(defs: SecretRuleDef[]): SecretEngine {
   for (const [k, list] of [...byKeyword.entries()]) {
     for (const [k2, list2] of byKeyword) if (k2 !== k && k.startsWith(k2)) for (const i of list2) if (!list.includes(i)) list.push(i);
   }
-  return { rules, keywords: new KeywordScanner([...byKeyword.keys()]), byKeyword, always };
+  const generic = rules.findIndex((r) => r.def.id === GENERIC_ID);
+  let genericGate: SecretEngine['genericGate'];
+  if (generic >= 0) {
+    // Counted repeats cost one NFA state per count: a value of {4,200} is 200 states live at once
+    // while the NFA extracts it. The generic rule runs on windows that end 200-odd characters after
+    // the operator, so {4,} finds the same values; the 200-character bound is applied to the value
+    // found (GENERIC_MAX_VALUE).
+    const src = rules[generic]!.def.regex.replace(/\{4,200\}/g, '{4,}');
+    rules[generic]!.re = RE2JS.compile(src);
+    genericGate = { any: RE2JS.compile(`^(?:${src})`), long: RE2JS.compile(`^(?:${src.replace(/\{4,\}/g, '{16,}')})`) };
+  }
+  return { rules, keywords: new KeywordScanner([...byKeyword.keys()]), byKeyword, always, generic, genericGate };
 }
+
+const GENERIC_ID = 'generic-secret-assignment';
+/** The generic rule's longest value: a longer quoted value is not a candidate, a longer bare one is cut (as `{4,200}` in its regex). */
+const GENERIC_MAX_VALUE = 200;
 
 let builtin: SecretEngine | undefined;
 export function builtinSecrets(): SecretEngine {
@@ -226,87 +245,180 @@ export interface SecretOptions {
 
 /** Scans `text` with the engine; findings have spans in `text`. */
 export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(), opts: SecretOptions = {}): Finding[] {
-  // Merge keyword windows per rule: [start, end) ranges in ascending order.
-  const windows = new Map<number, Array<[number, number]>>();
-  const add = (ri: number, s: number, e: number) => {
-    const list = windows.get(ri);
-    if (!list) windows.set(ri, [[s, e]]);
-    else {
-      const last = list[list.length - 1]!;
-      if (s <= last[1]) last[1] = Math.max(last[1], e);
-      else list.push([s, e]);
-    }
-  };
-  // Every keyword at every position (also 'pass' inside 'passphrase'); a rule's window
-  // reaches past the longest keyword found at that position.
-  const hits: Array<{ at: number; len: number; rules: number[] }> = [];
+  // Keyword windows per rule as flat [start, end, start, end, ...] lists; the scanner reports
+  // hits mostly in text order, so a hit inside the last window only extends it. Keywords inside
+  // assigned names go to the generic rule's own check (findAssignments).
+  const generic = opts.disabled?.has(GENERIC_ID) ? -1 : engine.generic;
+  const spans: number[][] = engine.rules.map(() => []);
+  const names: number[] = [];
+  const { rules, byKeyword } = engine;
   engine.keywords.scan(text, (at, k) => {
-    const rs = engine.byKeyword.get(k);
+    const rs = byKeyword.get(k);
     if (!rs) return;
-    const last = hits[hits.length - 1];
-    if (last && last.at === at) {
-      last.len = Math.max(last.len, k.length);
-      for (const ri of rs) if (!last.rules.includes(ri)) last.rules.push(ri);
-    } else hits.push({ at, len: k.length, rules: rs.slice() });
-  });
-  hits.sort((a, b) => a.at - b.at);
-  for (const h of hits) {
-    for (const ri of h.rules) {
-      const r = engine.rules[ri]!;
-      add(ri, windowStart(text, h.at - r.before), Math.min(text.length, h.at + h.len + r.after));
+    for (const ri of rs) {
+      if (ri === engine.generic) {
+        if (generic >= 0 && names[names.length - 1] !== at) names.push(at);
+        continue;
+      }
+      const r = rules[ri]!;
+      const list = spans[ri]!;
+      const end = Math.min(text.length, at + k.length + r.after);
+      const m = list.length;
+      if (m > 0 && list[m - 2]! <= at - r.before && at - r.before <= list[m - 1]!) list[m - 1] = Math.max(list[m - 1]!, end);
+      else list.push(windowStart(text, at - r.before), end);
     }
-  }
-  for (const ri of engine.always) add(ri, 0, text.length);
+  });
+  for (const ri of engine.always) if (ri !== engine.generic) spans[ri]!.push(0, text.length);
+  const windows = new Map<number, Array<[number, number]>>();
+  spans.forEach((list, ri) => {
+    if (list.length === 0) return;
+    const pairs: Array<[number, number]> = [];
+    for (let i = 0; i < list.length; i += 2) pairs.push([list[i]!, list[i + 1]!]);
+    pairs.sort((x, y) => x[0] - y[0]);
+    const merged: Array<[number, number]> = [pairs[0]!];
+    for (const [s, e] of pairs) {
+      const last = merged[merged.length - 1]!;
+      if (s <= last[1]) last[1] = Math.max(last[1], e);
+      else merged.push([s, e]);
+    }
+    windows.set(ri, merged);
+  });
+  names.sort((x, y) => x - y);
 
   const out: Finding[] = [];
   const seen = new Set<string>();
-  for (const [ri, list] of [...windows.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const [ri, list] of windows) {
     const r = engine.rules[ri]!;
     if (opts.disabled?.has(r.def.id)) continue;
-    const g0 = r.def.group ?? 0;
     for (const [ws, we] of list) {
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
-      if (!r.re.test(sub)) continue; // the boolean test is much cheaper than finding spans
-      const matcher = r.re.matcher(sub);
-      let from = 0;
-      while (from <= sub.length && matcher.find(from)) {
-        const ms = matcher.start();
-        const me = matcher.end();
-        from = me > ms ? me : ms + 1;
-        // a value written in several forms (quoted, bare) is captured by alternative groups: the first that took part is the value
-        let g = g0;
-        while (g > 0 && g < matcher.groupCount() && matcher.start(g) < 0) g++;
-        const vs = matcher.start(g);
-        const ve = matcher.end(g);
-        if (vs < 0 || ve <= vs) continue;
-        const value = sub.slice(vs, ve);
-        // a rejected candidate must not hide one that starts inside it ("Authorization Token: x" first matches "Authorization" with the value "Token:")
-        if (
-          (r.def.entropy !== undefined && !passesEntropy(r.def, value)) ||
-          (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, false)) ||
-          // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
-          (r.def.id === 'generic-secret-assignment' && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
-        ) {
-          if (vs > ms) from = vs;
-          continue;
-        }
-        const span = { start: ws + vs, end: ws + ve };
-        const key = `${ri}:${span.start}:${span.end}`; // same span from several rules: dedupe keeps the higher score
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({
-          type: 'secret',
-          rule: r.def.id,
-          kind: kindOf(r.def.id),
-          span,
-          score: r.def.score ?? 0.9,
-          message: `${r.def.description} (${ve - vs} chars)`,
-        });
-      }
+      if (!r.re.test(sub)) continue; // the boolean test (re2js DFA) is much cheaper than finding spans
+      matchWindow(text, ri, r, ws, sub, sub.length, out, seen);
     }
   }
+  if (generic >= 0 && names.length) findAssignments(text, engine, names, out, seen);
   // A specific rule and the generic one may report the same value: keep the specific one.
   return dedupe(out);
+}
+
+/**
+ * Runs a rule's regex over `sub` (= text from `ws`) and reports accepted values. Matches start
+ * before `limit`; returns where a next search may start (after the last accepted match, or `limit`).
+ */
+function matchWindow(text: string, ri: number, r: CompiledSecretRule, ws: number, sub: string, limit: number, out: Finding[], seen: Set<string>): number {
+  const g0 = r.def.group ?? 0;
+  const matcher = r.re.matcher(sub);
+  let from = 0;
+  let next = limit;
+  while (from < limit && matcher.find(from)) {
+    const ms = matcher.start();
+    const me = matcher.end();
+    if (ms >= limit) break;
+    from = me > ms ? me : ms + 1;
+    // a value written in several forms (quoted, bare) is captured by alternative groups: the first that took part is the value
+    let g = g0;
+    while (g > 0 && g < matcher.groupCount() && matcher.start(g) < 0) g++;
+    const vs = matcher.start(g);
+    let ve = matcher.end(g);
+    if (vs < 0 || ve <= vs) continue;
+    let end = me;
+    if (r.def.id === GENERIC_ID && ve - vs > GENERIC_MAX_VALUE) {
+      if (g < 6) {
+        from = vs;
+        continue;
+      }
+      ve = end = from = vs + GENERIC_MAX_VALUE;
+    }
+    const value = sub.slice(vs, ve);
+    // a rejected candidate must not hide one that starts inside it ("Authorization Token: x" first matches "Authorization" with the value "Token:")
+    if (
+      (r.def.entropy !== undefined && !passesEntropy(r.def, value)) ||
+      (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, false)) ||
+      // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
+      (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
+    ) {
+      if (vs > ms) from = vs;
+      continue;
+    }
+    next = Math.max(next, end);
+    const span = { start: ws + vs, end: ws + ve };
+    const key = `${ri}:${span.start}:${span.end}`; // same span from several rules: dedupe keeps the higher score
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      type: 'secret',
+      rule: r.def.id,
+      kind: kindOf(r.def.id),
+      span,
+      score: r.def.score ?? 0.9,
+      message: `${r.def.description} (${ve - vs} chars)`,
+    });
+  }
+  return next;
+}
+
+/** Characters of an assigned name, as the generic rule's name part: letters, digits, `_ . - >`. */
+const isNameChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d || c === 0x3e;
+const isBlank = (c: number) => c === 0x20 || c === 0x09;
+const isQuote = (c: number) => c === 0x22 || c === 0x27 || c === 0x60;
+/** Longest name the generic rule looks back over from a keyword (its last word decides; see nameKind). */
+const NAME_REACH = 256;
+
+/**
+ * The generic assignment rule, checked once per assigned name that holds one of its keywords,
+ * on a bounded window: the name, the operator, and at most 200 characters of value. Dense or
+ * crafted input (`apiKey: "` repeated) costs a bounded amount per name, never one regex pass
+ * over a merged window of the whole text. Cheap gates come first: the name must hold a secret
+ * (nameKind), an operator or a quote must follow it, and the re2js DFA must see a value long
+ * enough for what the name needs; only then does the NFA extract the value.
+ */
+function findAssignments(text: string, engine: SecretEngine, names: number[], out: Finding[], seen: Set<string>): void {
+  const ri = engine.generic;
+  const r = engine.rules[ri]!;
+  const gate = engine.genericGate!;
+  const n = text.length;
+  let doneTo = 0; // names starting before this were checked (or lie inside an accepted value)
+  for (const at of names) {
+    if (at < doneTo) continue;
+    let s = at;
+    const low = Math.max(doneTo, at - NAME_REACH);
+    while (s > low && isNameChar(text.charCodeAt(s - 1))) s--;
+    let e = at;
+    while (e < n && isNameChar(text.charCodeAt(e))) e++;
+    if (e - at > NAME_REACH) {
+      // an endless name: its last word (which decides) holds its own keyword, checked from there
+      doneTo = Math.max(doneTo, at + 1);
+      continue;
+    }
+    doneTo = Math.max(doneTo, e);
+    const name = text.slice(s, e);
+    // '>' (from `->`) may end the regex's name early; the gate then leaves the decision to the regex
+    const kind = name.includes('>', at - s) ? 'secret' : nameKindCached(name);
+    if (!kind) continue;
+    // an operator or a quote must follow: `name = x`, `"name": x`, `name 'x'` (a bare word after a space is prose)
+    let p = e;
+    if (text.charCodeAt(p) === 0x5c && text.charCodeAt(p + 1) === 0x22) p += 2;
+    else if (isQuote(text.charCodeAt(p))) p++;
+    let q = p;
+    while (q < n && isBlank(text.charCodeAt(q))) q++;
+    const c = text.charCodeAt(q);
+    const op = c === 0x3d || c === 0x3a || c === 0x2c || c === 0x21 || c === 0x3c || c === 0x2d || c === 0x7c || c === 0x3f;
+    let quoteAfterSpace = false;
+    for (let k = p; k < p + 4 && k < n && !op; k++) {
+      const ck = text.charCodeAt(k);
+      if (isQuote(ck) || ck === 0x5c) quoteAfterSpace = k > p;
+      if (!(ck === 0x20 || ck === 0x09 || ck === 0x0a || ck === 0x0d || ck === 0x0c || ck === 0x0b)) break;
+    }
+    if (!op && !quoteAfterSpace) continue;
+    // window end: operator, blanks and one line break, then the value and its closing quote
+    q = Math.min(n, q + 3);
+    while (q < n && (isBlank(text.charCodeAt(q)) || text.charCodeAt(q) === 0x0a || text.charCodeAt(q) === 0x0d)) q++;
+    const we = Math.min(n, q + 204);
+    const sub = text.slice(s, we);
+    const needsLong = kind === 'secret';
+    if (!(needsLong ? gate.long : gate.any).test(sub)) continue;
+    doneTo = Math.max(doneTo, s + matchWindow(text, ri, r, s, sub, e - s, out, seen));
+  }
 }
 
 function passesEntropy(def: SecretRuleDef, value: string): boolean {
@@ -337,6 +449,19 @@ function nameWords(key: string): string[] {
     .split(/[^a-z0-9]+/)
     .map((w) => w.replace(/\d+$/, ''))
     .filter((w) => w.length > 0);
+}
+
+/** nameKind memoized: names repeat (in code, and in crafted input). 'short-secret': a secret name whose quoted value may be short (ends in secret or passphrase). */
+const kindCache = new Map<string, 'password' | 'secret' | 'short-secret' | undefined>();
+function nameKindCached(key: string): 'password' | 'secret' | 'short-secret' | undefined {
+  let k = kindCache.get(key);
+  if (k === undefined && !kindCache.has(key)) {
+    k = nameKind(key);
+    if (k === 'secret' && /(?:secret|passphrase)$/.test(nameWords(key).pop() ?? '')) k = 'short-secret';
+    if (kindCache.size >= 4096) kindCache.clear();
+    kindCache.set(key, k);
+  }
+  return k;
 }
 
 /** What an assigned name holds: a password, another secret, or nothing secret. */

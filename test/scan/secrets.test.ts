@@ -181,3 +181,24 @@ test('Authorization headers with short credentials and connection URLs without a
   const p = rnd(ALNUM, 16);
   assert.deepEqual(values(`REDIS_URL=redis://:${p}@cache.internal:6379/0`), [p]);
 });
+
+test('dense assignments cost a bounded amount per name (no merged window over the whole text)', () => {
+  const cpu = (f: () => unknown) => {
+    const c0 = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(c0);
+    return (d.user + d.system) / 1000;
+  };
+  // was seconds: one generic-rule regex pass over a merged window of the whole input
+  for (const unit of ['apiKey: "', 'password=', 'token ', 'db_password = "x", ']) {
+    const small = unit.repeat(5_000);
+    const big = unit.repeat(50_000);
+    findSecrets(small);
+    const t = cpu(() => findSecrets(big));
+    assert.ok(t < 2_000, `${JSON.stringify(unit)} x 50k: ${t.toFixed(0)} ms`);
+  }
+  // the values found are the same as one at a time
+  const v = rnd(ALNUM, 24);
+  const one = `api_token = "${v}"\n`;
+  assert.equal(findSecrets(one.repeat(1000)).length, 1000);
+});
