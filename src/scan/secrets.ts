@@ -198,14 +198,14 @@ const PLACEHOLDER = /^(?:x+|\*+|\.+|#+|-+|_+|0+|1234\w*|pass(?:word)?\d*|changem
  * checked for repeats only: a documented prefix is evidence enough, and
  * human-chosen passwords for neither (abc123456 is a real, weak password).
  */
-export function isFiller(v: string, sequences = true): boolean {
+export function isFiller(v: string, sequences: boolean | 'interleaved' = true): boolean {
   if (v.length > 100) return false;
   for (let stride = 1; stride <= 2; stride++) {
     let run = 0;
     let prev = NaN;
     for (let i = stride; i < v.length; i++) {
       const d = v.charCodeAt(i) - v.charCodeAt(i - stride);
-      const small = sequences ? d >= -1 && d <= 1 : d === 0 && stride === 1;
+      const small = sequences === true ? d >= -1 && d <= 1 : stride === 1 ? d === 0 : sequences === 'interleaved' && (d === 1 || d === -1);
       run = small && d === prev ? run + 1 : small ? 1 : 0;
       prev = d;
       if (run >= 5 + stride - 1) return true;
@@ -333,7 +333,7 @@ function matchWindow(text: string, ri: number, r: CompiledSecretRule, ws: number
     // a rejected candidate must not hide one that starts inside it ("Authorization Token: x" first matches "Authorization" with the value "Token:")
     if (
       (r.def.entropy !== undefined && !passesEntropy(r.def, value)) ||
-      (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, false)) ||
+      (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, 'interleaved')) ||
       // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
       (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
     ) {
