@@ -108,16 +108,25 @@ export function validNhs(d: string): boolean {
 
 // ---- scanners -------------------------------------------------------------
 
-const LOCAL = /[A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]/;
-const DOMAIN = /[A-Za-z0-9.-]/;
+/** ASCII classes: 1 = e-mail local part character, 2 = domain character. */
+const MAIL = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]/.test(ch)) MAIL[c]! |= 1;
+  if (/[A-Za-z0-9.-]/.test(ch)) MAIL[c]! |= 2;
+}
+const mailClass = (text: string, i: number): number => {
+  const c = text.charCodeAt(i);
+  return c < 128 ? MAIL[c]! : 0;
+};
 
 function emails(text: string, out: Finding[]): void {
   let at = text.indexOf('@');
   while (at >= 0) {
     let s = at;
-    while (s > 0 && at - s < 64 && LOCAL.test(text[s - 1]!)) s--;
+    while (s > 0 && at - s < 64 && (mailClass(text, s - 1) & 1) !== 0) s--;
     let e = at + 1;
-    while (e < text.length && e - at <= 253 && DOMAIN.test(text[e]!)) e++;
+    while (e < text.length && e - at <= 253 && (mailClass(text, e) & 2) !== 0) e++;
     while (e > at + 1 && (text[e - 1] === '.' || text[e - 1] === '-')) e--;
     while (s < at && text[s] === '.') s++;
     const domain = text.slice(at + 1, e);
@@ -133,63 +142,67 @@ const PHONE_CUE = /(?:phone|tel|mobile|cell|fax|call|whatsapp|contact|number|des
 const SSN_CUE = /(?:ssn|social security|soc\.? sec)[^\n]{0,24}$/i;
 const DATE_LIKE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
-function numbers(text: string, out: Finding[], kinds: ReadonlySet<PiiKind>): void {
+/** NUMERIC matches in text[from, to) (a digit chain with a little context before it), each judged by numeric(). */
+function numbers(text: string, from: number, to: number, out: Finding[], kinds: ReadonlySet<PiiKind>): void {
+  // On a slice: a global regex on the whole text would search past the chain.
+  // Context before the chain is part of the slice, so \b is judged as on the whole text.
+  const sub = text.slice(from, to);
   NUMERIC.lastIndex = 0;
-  for (let m = NUMERIC.exec(text); m; m = NUMERIC.exec(text)) {
-    let raw = m[0];
-    let start = m.index;
-    if (raw.startsWith('(') && !/^\(\d{1,5}\)/.test(raw)) {
-      raw = raw.slice(1);
-      start++;
-    }
-    const digits = raw.replace(/\D/g, '');
-    if (digits.length < 7) continue;
-    let end = start + raw.length;
-    // a phone extension (x123, ext. 123) belongs to the number
-    const ext = /^ ?(?:x|ext\.? ?)\d{1,6}\b/i.exec(text.slice(end, end + 12));
-    const extended = ext ? end + ext[0].length : end;
-    // a number glued to letters (order ids, hashes) is not PII
-    const before = start > 0 ? text[start - 1]! : ' ';
-    const after = end < text.length ? text[end]! : ' ';
-    if (/[A-Za-z0-9_]/.test(before) || (/[A-Za-z_]/.test(after) && !ext)) continue;
-    if (after === ':' && /^\d{1,2}:\d{2}/.test(text.slice(end - 2, end + 3).replace(/^\D/, ''))) continue; // runs into a time of day
-    if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b/.test(raw)) continue; // a date (maybe followed by an hour)
-    const groups = raw.split(/[^\d]+/).filter(Boolean).map((g) => g.length);
-    const seps = raw.replace(/[\d+]/g, '');
-    const ctx = text.slice(Math.max(0, start - 40), start);
+  for (let m = NUMERIC.exec(sub); m; m = NUMERIC.exec(sub)) numeric(text, m[0], from + m.index, out, kinds);
+}
 
-    if (kinds.has('ip') && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) continue; // IPv4, reported by ips()
-    if (kinds.has('card') && digits.length >= 12 && digits.length <= 19 && !raw.startsWith('+') && luhn(digits) && /^[1-6]/.test(digits) && !/^(\d)\1+$/.test(digits)
-      && (groups.length === 1 || groups.every((g, i) => g === 4 || i === groups.length - 1 || (digits.length === 15 && (g === 6 || g === 5))))) {
-      out.push(pii('card', start, end, 0.95, 'payment card number (Luhn valid)'));
-      continue;
-    }
-    if (kinds.has('ssn') && digits.length === 9 && (/^\d{3}([- ])\d{2}\1\d{4}$/.test(raw) || (groups.length === 1 && SSN_CUE.test(ctx))) && validSsn(digits)) {
-      out.push(pii('ssn', start, end, 0.9, 'US social security number'));
-      continue;
-    }
-    if (kinds.has('national_id')) {
-      if (/^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(raw) && validCpf(digits)) {
-        out.push(pii('national_id', start, end, 0.9, 'Brazilian CPF number'));
-        continue;
-      }
-      const idCtx = ctx.toLowerCase();
-      if (digits.length === 9 && groups.length === 1 && /\bbsn\b|burgerservicenummer/.test(idCtx) && validBsn(digits)) {
-        out.push(pii('national_id', start, end, 0.85, 'Dutch BSN'));
-        continue;
-      }
-      if (digits.length === 12 && /aadhaar|aadhar|\buid\b/.test(idCtx) && verhoeff(digits)) {
-        out.push(pii('national_id', start, end, 0.85, 'Indian Aadhaar number'));
-        continue;
-      }
-      if (digits.length === 10 && /\bnhs\b/.test(idCtx) && validNhs(digits)) {
-        out.push(pii('national_id', start, end, 0.85, 'UK NHS number'));
-        continue;
-      }
-    }
-    if (kinds.has('phone') && isPhone(raw, digits, groups, seps, ctx)) out.push(pii('phone', start, extended, raw.startsWith('+') ? 0.9 : 0.75, 'phone number'));
-    void end;
+/** One NUMERIC match `raw` at `start`: a card, SSN, national id or phone number, or nothing. */
+function numeric(text: string, raw: string, start: number, out: Finding[], kinds: ReadonlySet<PiiKind>): void {
+  if (raw.startsWith('(') && !/^\(\d{1,5}\)/.test(raw)) {
+    raw = raw.slice(1);
+    start++;
   }
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length < 7) return;
+  let end = start + raw.length;
+  // a phone extension (x123, ext. 123) belongs to the number
+  const ext = /^ ?(?:x|ext\.? ?)\d{1,6}\b/i.exec(text.slice(end, end + 12));
+  const extended = ext ? end + ext[0].length : end;
+  // a number glued to letters (order ids, hashes) is not PII
+  const before = start > 0 ? text[start - 1]! : ' ';
+  const after = end < text.length ? text[end]! : ' ';
+  if (/[A-Za-z0-9_]/.test(before) || (/[A-Za-z_]/.test(after) && !ext)) return;
+  if (after === ':' && /^\d{1,2}:\d{2}/.test(text.slice(end - 2, end + 3).replace(/^\D/, ''))) return; // runs into a time of day
+  if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}\b/.test(raw)) return; // a date (maybe followed by an hour)
+  const groups = raw.split(/[^\d]+/).filter(Boolean).map((g) => g.length);
+  const seps = raw.replace(/[\d+]/g, '');
+  const ctx = text.slice(Math.max(0, start - 40), start);
+
+  if (kinds.has('ip') && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) return; // IPv4, reported by ips()
+  if (kinds.has('card') && digits.length >= 12 && digits.length <= 19 && !raw.startsWith('+') && luhn(digits) && /^[1-6]/.test(digits) && !/^(\d)\1+$/.test(digits)
+    && (groups.length === 1 || groups.every((g, i) => g === 4 || i === groups.length - 1 || (digits.length === 15 && (g === 6 || g === 5))))) {
+    out.push(pii('card', start, end, 0.95, 'payment card number (Luhn valid)'));
+    return;
+  }
+  if (kinds.has('ssn') && digits.length === 9 && (/^\d{3}([- ])\d{2}\1\d{4}$/.test(raw) || (groups.length === 1 && SSN_CUE.test(ctx))) && validSsn(digits)) {
+    out.push(pii('ssn', start, end, 0.9, 'US social security number'));
+    return;
+  }
+  if (kinds.has('national_id')) {
+    if (/^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(raw) && validCpf(digits)) {
+      out.push(pii('national_id', start, end, 0.9, 'Brazilian CPF number'));
+      return;
+    }
+    const idCtx = ctx.toLowerCase();
+    if (digits.length === 9 && groups.length === 1 && /\bbsn\b|burgerservicenummer/.test(idCtx) && validBsn(digits)) {
+      out.push(pii('national_id', start, end, 0.85, 'Dutch BSN'));
+      return;
+    }
+    if (digits.length === 12 && /aadhaar|aadhar|\buid\b/.test(idCtx) && verhoeff(digits)) {
+      out.push(pii('national_id', start, end, 0.85, 'Indian Aadhaar number'));
+      return;
+    }
+    if (digits.length === 10 && /\bnhs\b/.test(idCtx) && validNhs(digits)) {
+      out.push(pii('national_id', start, end, 0.85, 'UK NHS number'));
+      return;
+    }
+  }
+  if (kinds.has('phone') && isPhone(raw, digits, groups, seps, ctx)) out.push(pii('phone', start, extended, raw.startsWith('+') ? 0.9 : 0.75, 'phone number'));
 }
 
 function isPhone(raw: string, digits: string, groups: number[], seps: string, ctx: string): boolean {
@@ -210,43 +223,55 @@ function isPhone(raw: string, digits: string, groups: number[], seps: string, ct
   return digits.length >= 8 || PHONE_CUE.test(ctx);
 }
 
-const IBAN = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,32}\b/g;
-function ibans(text: string, out: Finding[]): void {
-  IBAN.lastIndex = 0;
-  for (let m = IBAN.exec(text); m; m = IBAN.exec(text)) {
-    let s = m[0];
-    // Trim trailing words captured after a space-separated IBAN.
-    while (s.length > 15 && !validIban(s)) {
-      const sp = s.lastIndexOf(' ');
-      if (sp < 15) break;
-      s = s.slice(0, sp);
-    }
-    if (validIban(s)) {
-      out.push(pii('iban', m.index, m.index + s.length, 0.95, 'IBAN (mod 97 valid)'));
-      IBAN.lastIndex = m.index + s.length;
-    }
+const IBAN = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,32}\b/y;
+/** An IBAN starting at `p` (two letters before a digit chain); returns where the next IBAN may start. */
+function iban(text: string, p: number, out: Finding[]): number {
+  IBAN.lastIndex = p;
+  const m = IBAN.exec(text);
+  if (!m) return p;
+  let s = m[0];
+  // Trim trailing words captured after a space-separated IBAN.
+  while (s.length > 15 && !validIban(s)) {
+    const sp = s.lastIndexOf(' ');
+    if (sp < 15) break;
+    s = s.slice(0, sp);
   }
+  if (validIban(s)) {
+    out.push(pii('iban', p, p + s.length, 0.95, 'IBAN (mod 97 valid)'));
+    return p + s.length;
+  }
+  return p + m[0].length;
 }
 
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-function ips(text: string, out: Finding[]): void {
+/** IPv4 addresses in text[from, to) (a digit chain with one character of context on each side). */
+function ipv4s(text: string, from: number, to: number, out: Finding[]): void {
+  const sub = text.slice(from, to);
   IPV4.lastIndex = 0;
-  for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
-    const before = m.index > 0 ? text[m.index - 1]! : ' ';
-    const after = text[m.index + m[0].length] ?? ' ';
-    if (before === '.' || (after === '.' && /\d/.test(text[m.index + m[0].length + 1] ?? ''))) continue; // part of a longer dotted number
-    if (m[0].split('.').every((o) => +o <= 255 && (o.length === 1 || o[0] !== '0'))) out.push(pii('ip', m.index, m.index + m[0].length, 0.85, 'IPv4 address'));
+  for (let m = IPV4.exec(sub); m; m = IPV4.exec(sub)) {
+    const at = from + m.index;
+    const before = at > 0 ? text[at - 1]! : ' ';
+    const after = text[at + m[0].length] ?? ' ';
+    if (before === '.' || (after === '.' && /\d/.test(text[at + m[0].length + 1] ?? ''))) continue; // part of a longer dotted number
+    if (m[0].split('.').every((o) => +o <= 255 && (o.length === 1 || o[0] !== '0'))) out.push(pii('ip', at, at + m[0].length, 0.85, 'IPv4 address'));
   }
+}
+
+const isHexOrColon = (c: number) => (c >= 48 && c <= 58) || ((c | 32) >= 97 && (c | 32) <= 102);
+function ipv6s(text: string, out: Finding[]): void {
   // IPv6: only around colons that sit between hex digits, each window matched on its own.
   const IPV6_LOCAL = /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}/y;
   let lastEnd = -1;
-  for (let c = text.indexOf(':'); c >= 0 && c < text.length; c = text.indexOf(':', c + 1)) {
+  const n = text.length;
+  for (let c = text.indexOf(':'); c >= 0 && c < n; c = text.indexOf(':', c + 1)) {
     if (c <= lastEnd) continue;
-    const next = text.indexOf(':', c + 1);
-    if (next < 0 || next - c > 5) continue;
+    // the next colon must be at most 5 characters on (looked at here, not searched for)
+    let next = c + 1;
+    while (next < n && next - c <= 5 && text.charCodeAt(next) !== 58) next++;
+    if (next >= n || next - c > 5) continue;
     // walk back to the start of the candidate (hex digits and colons)
     let s0 = c;
-    while (s0 > 0 && c - s0 < 40 && /[0-9A-Fa-f:]/.test(text[s0 - 1]!)) s0--;
+    while (s0 > 0 && c - s0 < 40 && isHexOrColon(text.charCodeAt(s0 - 1))) s0--;
     IPV6_LOCAL.lastIndex = s0;
     const m = IPV6_LOCAL.exec(text);
     if (!m) continue;
@@ -258,9 +283,93 @@ function ips(text: string, out: Finding[]): void {
 }
 
 const DNI = /\b[XYZ]?\d{7,8}-?[A-Z]\b/g;
-function dnis(text: string, out: Finding[]): void {
+/** Spanish DNI/NIE numbers in text[from, to) (a digit chain with two characters of context before and three after). */
+function dnis(text: string, from: number, to: number, out: Finding[]): void {
+  const sub = text.slice(from, to);
   DNI.lastIndex = 0;
-  for (let m = DNI.exec(text); m; m = DNI.exec(text)) if (validDni(m[0])) out.push(pii('national_id', m.index, m.index + m[0].length, 0.8, 'Spanish DNI/NIE'));
+  for (let m = DNI.exec(sub); m; m = DNI.exec(sub)) if (validDni(m[0])) out.push(pii('national_id', from + m.index, from + m.index + m[0].length, 0.8, 'Spanish DNI/NIE'));
+}
+
+// ---- digit chains -----------------------------------------------------------
+//
+// Every digit-driven detector (NUMERIC numbers, IPv4, DNI/NIE, IBAN) matches
+// inside one "chain": digit runs separated by at most two non-digits. Runs in
+// different chains are 3+ characters apart, so no match spans two chains, and
+// each detector's global search restarted at a chain finds the same matches as
+// one search over the whole text. CHAIN finds the chains that can hold a match
+// (7 digits, a dotted quad, or two digits after two letters); V8 skips to the
+// next digit natively, where running each detector over the whole text costs
+// a regex attempt per word boundary. Prose with dates and amounts has about one
+// such chain per 800 characters; each is then walked once and only the
+// detectors its shape allows are run on it.
+const CHAIN = /\d(?:\D?\D?\d){6}|\d\.\d{1,3}\.\d|\d\d(?<=\b[A-Za-z]{2}\d\d)/g;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isAlpha = (c: number) => ((c | 32) >= 97 && (c | 32) <= 122);
+const isWord = (c: number) => isDigit(c) || isAlpha(c) || c === 95;
+/** A gap between two digit runs that NUMERIC crosses: one of " ", ".", "-", ")", ") ", " (", "-(", ")-". */
+function numericGap(text: string, a: number, len: number): boolean {
+  const c = text.charCodeAt(a);
+  if (len === 1) return c === 32 || c === 46 || c === 45 || c === 41;
+  const d = text.charCodeAt(a + 1);
+  return (c === 41 && (d === 32 || d === 45)) || ((c === 32 || c === 45) && d === 40);
+}
+
+interface DigitOut {
+  iban: Finding[];
+  ip: Finding[];
+  num: Finding[];
+  dni: Finding[];
+}
+
+function digitChains(text: string, kinds: ReadonlySet<PiiKind>, o: DigitOut): void {
+  const n = text.length;
+  let done = 0; // end of the last chain walked
+  let ibanFrom = 0; // where the next IBAN may start (the IBAN search resumes after a match)
+  CHAIN.lastIndex = 0;
+  while (CHAIN.test(text)) {
+    // The match ends with a digit of the chain; walk back to the chain's first digit.
+    let c0 = CHAIN.lastIndex - 1;
+    for (;;) {
+      if (c0 - 1 >= done && isDigit(text.charCodeAt(c0 - 1))) c0 -= 1;
+      else if (c0 - 2 >= done && isDigit(text.charCodeAt(c0 - 2))) c0 -= 2;
+      else if (c0 - 3 >= done && isDigit(text.charCodeAt(c0 - 3))) c0 -= 3;
+      else break;
+    }
+    // Walk forward over the chain, noting what its shape allows.
+    let p = c0;
+    let sub = 0; // digits of the NUMERIC-connected part so far
+    let maxSub = 0;
+    let dots = 0; // single '.' gaps (an IPv4 address needs three)
+    let run78 = false; // a run of exactly 7 or 8 digits (DNI/NIE)
+    let firstRun = -1;
+    for (;;) {
+      const rs = p;
+      while (p < n && isDigit(text.charCodeAt(p))) p++;
+      const run = p - rs;
+      if (firstRun < 0) firstRun = run;
+      if (run === 7 || run === 8) run78 = true;
+      sub += run;
+      if (sub > maxSub) maxSub = sub;
+      let gap = 0;
+      if (p + 1 < n && isDigit(text.charCodeAt(p + 1))) gap = 1;
+      else if (p + 2 < n && !isDigit(text.charCodeAt(p + 1)) && isDigit(text.charCodeAt(p + 2))) gap = 2;
+      if (gap === 0) break;
+      if (gap === 1 && text.charCodeAt(p) === 46) dots++;
+      if (!numericGap(text, p, gap)) sub = 0;
+      p += gap;
+    }
+    const end = p; // after the chain's last digit
+    done = end;
+    CHAIN.lastIndex = end;
+    // An IBAN starts two letters before the chain, at a word boundary.
+    if (kinds.has('iban') && firstRun >= 2 && c0 - 2 >= ibanFrom && isAlpha(text.charCodeAt(c0 - 1)) && isAlpha(text.charCodeAt(c0 - 2)) && (c0 < 3 || !isWord(text.charCodeAt(c0 - 3)))) {
+      ibanFrom = iban(text, c0 - 2, o.iban);
+    }
+    if (dots >= 3 && kinds.has('ip')) ipv4s(text, Math.max(0, c0 - 1), Math.min(n, end + 1), o.ip);
+    if (maxSub >= 7) numbers(text, Math.max(0, c0 - 3), end, o.num, kinds);
+    if (run78 && kinds.has('national_id')) dnis(text, Math.max(0, c0 - 2), Math.min(n, end + 3), o.dni);
+  }
 }
 
 function pii(kind: PiiKind, start: number, end: number, score: number, message: string): Finding {
@@ -270,15 +379,15 @@ function pii(kind: PiiKind, start: number, end: number, score: number, message: 
 /** All PII in `text` of the requested kinds, spans in `text`, sorted, without overlaps. */
 export function findPii(text: string, kinds: ReadonlySet<PiiKind> = new Set(PII_KINDS)): Finding[] {
   const out: Finding[] = [];
-  const hasAt = text.includes('@');
-  if (hasAt && kinds.has('email')) emails(text, out);
-  // Cheap precheck: everything else needs digits.
-  if (/\d/.test(text)) {
-    if (kinds.has('iban')) ibans(text, out);
-    if (kinds.has('ip')) ips(text, out);
-    numbers(text, out, kinds);
-    if (kinds.has('national_id')) dnis(text, out);
-  }
+  if (kinds.has('email') && text.includes('@')) emails(text, out);
+  const d: DigitOut = { iban: [], ip: [], num: [], dni: [] };
+  digitChains(text, kinds, d);
+  if (kinds.has('ip') && /\d/.test(text)) ipv6s(text, d.ip); // an IPv6 address holds a digit
+  // the order of the detectors before sorting decides which of two equal spans is kept
+  for (const f of d.iban) out.push(f);
+  for (const f of d.ip) out.push(f);
+  for (const f of d.num) out.push(f);
+  for (const f of d.dni) out.push(f);
   out.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
   const res: Finding[] = [];
   for (const f of out) {
