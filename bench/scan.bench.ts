@@ -7,7 +7,7 @@
 
 import { Scanner } from '../src/scan/scanner.ts';
 import { normalize } from '../src/scan/normalize.ts';
-import { findHeuristics } from '../src/scan/heuristics.ts';
+import { anchorProbe, findHeuristics } from '../src/scan/heuristics.ts';
 import { builtinClassifier } from '../src/scan/classifier.ts';
 import { findSecrets } from '../src/scan/secrets.ts';
 import { findPii } from '../src/scan/pii.ts';
@@ -70,8 +70,14 @@ export default async function run(opts: BenchOptions): Promise<BenchSection[]> {
   const n = normalize(text).text;
   for (const [name, fn] of [
     ['normalize', () => normalize(text)],
-    ['injection heuristics', () => findHeuristics(n)],
-    ['injection classifier (windows)', () => cls.score(n)],
+    // What the scanner runs on a long text: one word walk for the classifier's screen and the heuristics' anchors.
+    ['injection: classifier + heuristics (shared word walk)', () => {
+      const probe = anchorProbe();
+      return [cls.score(n, 'output', probe), findHeuristics(n, undefined, false, probe.out)];
+    }],
+    ['  heuristics alone, own regex pass (short texts)', () => findHeuristics(n)],
+    ['  classifier alone (windows)', () => cls.score(n)],
+    ['  classifier, both heads (point response)', () => cls.score(n, 'response')],
     ['decode layers', () => decodeLayers(n, { maxChars: 4 * MB, maxSegments: 256 })],
     ['secrets', () => findSecrets(n)],
     ['pii', () => findPii(n)],
