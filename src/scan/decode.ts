@@ -32,8 +32,7 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z0-9+/_-]/.test(ch)) CLS[c]! |= 1;
   if (/[0-9a-fA-F :,]/.test(ch)) CLS[c]! |= 2;
 }
-const isB64 = (c: number) => (CLS[c]! & 1) !== 0;
-const isHexOrSep = (c: number) => (CLS[c]! & 2) !== 0;
+const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 /** Six or more hex pairs separated by one space, colon or comma each. */
 const SPACED_HEX = /[0-9a-fA-F]{2}(?:[ :,][0-9a-fA-F]{2}){5,}/g;
 const PCT = /%[0-9a-fA-F]{2}/g;
@@ -77,6 +76,39 @@ function decodeUrl(s: string): string {
   }
 }
 
+/** End of the run found by the last runs() call. */
+let runEnd = 0;
+
+/**
+ * Start of the first maximal run of at least `min` characters of class `bit`
+ * (see CLS) at or after `from`, or -1; its end is left in `runEnd`. Looks at a
+ * window of `min` characters from its right end leftwards: a character outside
+ * the class at j means no run of `min` starts at or before j, so the window
+ * jumps past it, and characters already seen inside the class are not read
+ * again. On prose a window meets a space within a few characters and moves on
+ * by about `min - 3`, so about a quarter of the characters are read.
+ */
+function runs(text: string, bit: number, min: number, from: number): number {
+  const n = text.length;
+  let i = from; // window start: text[i - 1] is outside the class (or i = from)
+  let ok = i - 1; // text[i..ok] are known to be in the class
+  while (i + min <= n) {
+    let j = i + min - 1;
+    while (j > ok && (CLS[text.charCodeAt(j)]! & bit) !== 0) j--;
+    if (j > ok) {
+      // text[j] is outside the class; text[j + 1 .. i + min - 1] are inside
+      ok = i + min - 1;
+      i = j + 1;
+      continue;
+    }
+    let e = i + min;
+    while (e < n && (CLS[text.charCodeAt(e)]! & bit) !== 0) e++;
+    runEnd = e;
+    return i;
+  }
+  return -1;
+}
+
 /** Finds and decodes encoded segments of `text`. Bounded by `opts`. */
 export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
   const out: Decoded[] = [];
@@ -90,45 +122,23 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
   };
   // Candidates: runs of 16+ characters of the base64 alphabet (hex runs are a
   // subset), and six or more space/colon/comma-separated hex pairs (17+
-  // characters). Any such run covers a position that is a multiple of 16, so
-  // only those positions are probed and the run around a probe is measured:
-  // on prose (short words) this reads about half the characters, where a
-  // regex or a loop over every character reads all of them.
+  // characters), found by runs() below.
   const cands: Array<{ layer: Layer; start: number; end: number; kind: 'run' | 'spaced' }> = [];
   const n = text.length;
-  let b64Done = 0; // end of the last base64-alphabet run measured
-  let spDone = 0; // end of the last hex-and-separator run measured
-  // The two run measurements below are written out, not one helper taking the
-  // character test: a shared helper sees two predicates and is not inlined
-  // (measured: decode 40 -> 57 ms CPU on 8 MB).
-  for (let p = 15; p < n + 15; p += 16) {
-    const q = Math.min(p, n - 1);
-    if (q >= b64Done && isB64(text.charCodeAt(q))) {
-      let st = q;
-      while (st > b64Done && isB64(text.charCodeAt(st - 1))) st--;
-      let en = q + 1;
-      while (en < n && isB64(text.charCodeAt(en))) en++;
-      b64Done = en;
-      if (en - st >= 16) {
-        const run = text.slice(st, en);
-        const allHex = HEX_ONLY.test(run);
-        let e = en;
-        while (e < n && e - en < 2 && text.charCodeAt(e) === 0x3d) e++; // '=' padding
-        cands.push({ layer: allHex && run.length % 2 === 0 ? 'hex' : 'base64', start: st, end: allHex ? en : e, kind: 'run' });
-      }
-    }
-    if (q >= spDone && isHexOrSep(text.charCodeAt(q))) {
-      let st = q;
-      while (st > spDone && isHexOrSep(text.charCodeAt(st - 1))) st--;
-      let en = q + 1;
-      while (en < n && isHexOrSep(text.charCodeAt(en))) en++;
-      spDone = en;
-      if (en - st >= 17) {
-        const run = text.slice(st, en); // the regex must not search past the run
-        SPACED_HEX.lastIndex = 0;
-        for (let m = SPACED_HEX.exec(run); m; m = SPACED_HEX.exec(run)) cands.push({ layer: 'hex', start: st + m.index, end: st + m.index + m[0].length, kind: 'spaced' });
-      }
-    }
+  for (let r = runs(text, 1, 16, 0); r >= 0; r = runs(text, 1, 16, runEnd + 1)) {
+    const st = r;
+    const en = runEnd;
+    const run = text.slice(st, en);
+    const allHex = HEX_ONLY.test(run);
+    let e = en;
+    while (e < n && e - en < 2 && text.charCodeAt(e) === 0x3d) e++; // '=' padding
+    cands.push({ layer: allHex && run.length % 2 === 0 ? 'hex' : 'base64', start: st, end: allHex ? en : e, kind: 'run' });
+  }
+  for (let r = runs(text, 2, 17, 0); r >= 0; r = runs(text, 2, 17, runEnd + 1)) {
+    const st = r;
+    const run = text.slice(st, runEnd); // the regex must not search past the run
+    SPACED_HEX.lastIndex = 0;
+    for (let m = SPACED_HEX.exec(run); m; m = SPACED_HEX.exec(run)) cands.push({ layer: 'hex', start: st + m.index, end: st + m.index + m[0].length, kind: 'spaced' });
   }
   cands.sort((x, y) => x.start - y.start);
   for (const cd of cands) {
@@ -148,19 +158,22 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
     }
   }
   // URL encoding: whitespace-delimited tokens holding at least three %XX escapes.
-  PCT.lastIndex = 0;
-  for (let m = PCT.exec(text); m && out.length < opts.maxSegments && budget > 0; m = PCT.exec(text)) {
-    let start = m.index;
-    while (start > 0 && !/\s/.test(text[start - 1]!) && m.index - start < 4096) start--;
-    SPACE.lastIndex = m.index;
+  for (let at = text.indexOf('%'); at >= 0 && out.length < opts.maxSegments && budget > 0; ) {
+    if (!(isHex(text.charCodeAt(at + 1)) && isHex(text.charCodeAt(at + 2)))) {
+      at = text.indexOf('%', at + 1);
+      continue;
+    }
+    let start = at;
+    while (start > 0 && !/\s/.test(text[start - 1]!) && at - start < 4096) start--;
+    SPACE.lastIndex = at;
     const sp = SPACE.exec(text);
     const end = sp ? sp.index : text.length;
     const token = text.slice(start, end);
-    PCT.lastIndex = end;
-    if ((token.match(/%[0-9a-fA-F]{2}/g)?.length ?? 0) >= 3) {
+    if ((token.match(PCT)?.length ?? 0) >= 3) {
       const d = decodeUrl(token);
       if (looksLikeText(d)) push({ layer: 'url', start, end, text: d });
     }
+    at = text.indexOf('%', end);
   }
   // ROT13: only when rot13'd common words outnumber plain ones on a line.
   ROT13_HINT.lastIndex = 0;
