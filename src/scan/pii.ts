@@ -278,7 +278,9 @@ function ipv6s(text: string, out: Finding[]): void {
     lastEnd = s0 + m[0].length;
     const before = s0 > 0 ? text[s0 - 1]! : ' ';
     if (/[\w.]/.test(before) || /\w/.test(text[lastEnd] ?? ' ')) continue;
-    if (m[0].length >= 6 && /\d/.test(m[0]) && (m[0].match(/:/g)?.length ?? 0) >= 2 && isIPv6(m[0])) out.push(pii('ip', s0, lastEnd, 0.85, 'IPv6 address'));
+    // without '::' an address has exactly 8 groups: clock times (12:30:00) stop here, before isIPv6's long regex
+    const colons = m[0].match(/:/g)?.length ?? 0;
+    if (m[0].length >= 6 && colons >= 2 && (colons === 7 || m[0].includes('::')) && /\d/.test(m[0]) && isIPv6(m[0])) out.push(pii('ip', s0, lastEnd, 0.85, 'IPv6 address'));
   }
 }
 
@@ -297,12 +299,13 @@ function dnis(text: string, from: number, to: number, out: Finding[]): void {
 // different chains are 3+ characters apart, so no match spans two chains, and
 // each detector's global search restarted at a chain finds the same matches as
 // one search over the whole text. CHAIN finds the chains that can hold a match
-// (7 digits, a dotted quad, or two digits after two letters); V8 skips to the
+// (7 digits from the start of a digit run, a dotted quad, or two digits after
+// two letters); V8 skips to the
 // next digit natively, where running each detector over the whole text costs
 // a regex attempt per word boundary. Prose with dates and amounts has about one
 // such chain per 800 characters; each is then walked once and only the
 // detectors its shape allows are run on it.
-const CHAIN = /\d(?:\D?\D?\d){6}|\d\.\d{1,3}\.\d|\d\d(?<=\b[A-Za-z]{2}\d\d)/g;
+const CHAIN = /\d(?:(?<!\d\d)(?:\D?\D?\d){6}|\.\d{1,3}\.\d|\d(?<=\b[A-Za-z]{2}\d\d))/g;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlpha = (c: number) => ((c | 32) >= 97 && (c | 32) <= 122);
