@@ -2,8 +2,9 @@
 // subset of tree-sitter's Node API the analyzer uses. tree-sitter's own Node
 // objects cross into WebAssembly on every property read (type, text, isNamed
 // cost about a microsecond each), so a parsed tree is copied once, with one
-// TreeCursor walk, into these nodes; the fast path for plain lines builds them
-// directly.
+// cursor walk (through the cursor's WebAssembly exports directly where
+// available, see copyTreeDirect), into these nodes; the fast path for plain
+// lines builds them directly.
 
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 
