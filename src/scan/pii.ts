@@ -153,6 +153,14 @@ function numbers(text: string, from: number, to: number, out: Finding[], kinds: 
 
 /** One NUMERIC match `raw` at `start`: a card, SSN, national id or phone number, or nothing. */
 function numeric(text: string, raw: string, start: number, out: Finding[], kinds: ReadonlySet<PiiKind>): void {
+  if (raw.length > 19) {
+    // Over 19 digits is no card (at most 19), id (at most 12) or phone number
+    // (at most 15): stop before the regex work below, which a long run of
+    // spaced digits would make cost a pass per regex.
+    let d = 0;
+    for (let i = 0; i < raw.length && d <= 19; i++) if (isDigit(raw.charCodeAt(i))) d++;
+    if (d > 19) return;
+  }
   if (raw.startsWith('(') && !/^\(\d{1,5}\)/.test(raw)) {
     raw = raw.slice(1);
     start++;

@@ -62,3 +62,13 @@ test('does not report look-alikes', () => {
   assert.deepEqual(kinds('std::vector<int> a;'), []);
   assert.deepEqual(kinds('Meet me at 17151 2450 Crown St'), []);
 });
+
+test('digit chains: findings in chains among dates and amounts, nothing in long spaced digit runs', () => {
+  const t = 'Mon, 07 Feb 2022 03:33:27 +0000 paid $2,099.00, call +1 415-555-2671, IBAN GB82 WEST 1234 5698 7654 32, host 10.0.0.1.';
+  assert.deepEqual(kinds(t), ['phone:+1 415-555-2671', 'iban:GB82 WEST 1234 5698 7654 32', 'ip:10.0.0.1']);
+  const long = '1 '.repeat(200_000);
+  const t0 = process.cpuUsage();
+  assert.deepEqual(findPii(long), []);
+  const d = process.cpuUsage(t0);
+  assert.ok((d.user + d.system) / 1000 < 1000, 'linear on spaced digits');
+});
