@@ -73,7 +73,7 @@ export default async function run(opts: BenchOptions): Promise<BenchSection[]> {
     // What the scanner runs on a long text: one word walk for the classifier's screen and the heuristics' anchors.
     ['injection: classifier + heuristics (shared word walk)', () => {
       const probe = anchorProbe();
-      return [cls.score(n, 'output', probe), findHeuristics(n, undefined, false, probe.out)];
+      return [cls.score(n, 'output', probe), findHeuristics(n, undefined, false, probe.pairs())];
     }],
     ['  heuristics alone, own regex pass (short texts)', () => findHeuristics(n)],
     ['  classifier alone (windows)', () => cls.score(n)],

@@ -5,6 +5,7 @@
 // character classes with a bounded tail, so they run in linear time.
 
 import { Buffer } from 'node:buffer';
+import { wordBitmap, wordHash } from './features.ts';
 
 export type Layer = 'base64' | 'hex' | 'url' | 'rot13' | 'tags';
 
@@ -21,6 +22,12 @@ export interface DecodeOptions {
   maxChars: number;
   /** Stop after this many decoded segments. */
   maxSegments: number;
+  /**
+   * Word candidates an AnchorProbe with rot13Bitmap() collected over this
+   * same text (pairs, see features.ts): only their lines are checked for
+   * ROT13, instead of a regex pass over the whole text.
+   */
+  words?: ArrayLike<number>;
 }
 
 const HEX_ESCAPED = /(?:\\x[0-9a-fA-F]{2}){4,}/g;
@@ -37,8 +44,17 @@ const isHex = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32)
 const SPACED_HEX = /[0-9a-fA-F]{2}(?:[ :,][0-9a-fA-F]{2}){5,}/g;
 const PCT = /%[0-9a-fA-F]{2}/g;
 const SPACE = /\s/g;
-const ROT13_HINT = /\b(?:gur|naq|lbh|vf|vtaber|nyy|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|gryy|cnffjbeq|frperg|erirny)\b/g;
+/** ROT13 of common words ("the", "and", "you", "ignore", "system", ...): two on a line, outnumbering the plain ones, make it a candidate. */
+export const ROT13_HINT_WORDS = ['gur', 'naq', 'lbh', 'vf', 'vtaber', 'nyy', 'cerivbhf', 'vafgehpgvbaf', 'flfgrz', 'cebzcg', 'gryy', 'cnffjbeq', 'frperg', 'erirny'];
+const ROT13_HINT = new RegExp(`\\b(?:${ROT13_HINT_WORDS.join('|')})\\b`, 'g');
+const ROT13_ANY = new RegExp(ROT13_HINT.source, 'i');
 const ROT13_PLAIN = /\b(?:the|and|you|is|to|of|in|that|it|for)\b/g;
+const ROT13_HASHES: ReadonlySet<number> = new Set(ROT13_HINT_WORDS.map(wordHash));
+
+/** Bitmap of the ROT13 hint words for an AnchorProbe: the scanner's word walk then finds the lines worth a look (see decodeLayers). */
+export function rot13Bitmap(): Uint32Array {
+  return wordBitmap(ROT13_HASHES);
+}
 
 /** Share of printable characters, and whether the text has enough letters to carry words. */
 export function looksLikeText(s: string): boolean {
@@ -176,17 +192,36 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
     at = text.indexOf('%', end);
   }
   // ROT13: only when rot13'd common words outnumber plain ones on a line.
-  ROT13_HINT.lastIndex = 0;
-  if (ROT13_HINT.test(text)) {
+  const rotLine = (lineStart: number, lineEnd: number) => {
+    const line = text.slice(lineStart, lineEnd).toLowerCase();
+    const hints = line.match(ROT13_HINT)?.length ?? 0;
+    if (hints >= 2 && hints > (line.match(ROT13_PLAIN)?.length ?? 0)) {
+      push({ layer: 'rot13', start: lineStart, end: lineEnd, text: rot13(text.slice(lineStart, lineEnd)) });
+    }
+  };
+  const w = opts.words;
+  if (w) {
+    // Only the lines holding a hint word: one the walk found by its hash, or
+    // inside a word with letters from U+00C0 up (the regex's word boundary
+    // falls inside those), found by the regex on that word alone.
+    let done = -1; // end of the last line checked
+    for (let i = 0; i + 1 < w.length && out.length < opts.maxSegments && budget > 0; i += 2) {
+      const a = w[i]!;
+      const at = a >= 0 ? a : ~a;
+      if (at < done) continue;
+      if (a >= 0 ? !ROT13_HASHES.has(w[i + 1]!) : !ROT13_ANY.test(text.slice(at, at + w[i + 1]!))) continue;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      let lineEnd = text.indexOf('\n', at);
+      if (lineEnd < 0) lineEnd = text.length;
+      rotLine(lineStart, lineEnd);
+      done = lineEnd;
+    }
+  } else if (ROT13_ANY.test(text)) {
     let lineStart = 0;
     while (lineStart < text.length && out.length < opts.maxSegments && budget > 0) {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = text.length;
-      const line = text.slice(lineStart, lineEnd).toLowerCase();
-      const hints = line.match(ROT13_HINT)?.length ?? 0;
-      if (hints >= 2 && hints > (line.match(ROT13_PLAIN)?.length ?? 0)) {
-        push({ layer: 'rot13', start: lineStart, end: lineEnd, text: rot13(text.slice(lineStart, lineEnd)) });
-      }
+      rotLine(lineStart, lineEnd);
       lineStart = lineEnd + 1;
     }
   }

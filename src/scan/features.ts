@@ -252,6 +252,16 @@ export function wordHash(token: string): number {
 /** Bucket of a word hash in an anchor bitmap of 2^16 bits. */
 export const anchorBucket = (word: number): number => (word ^ (word >>> 16)) & 0xffff;
 
+/** An anchor bitmap (2^16 bits) holding these word hashes; OR several to probe for all their words in one walk. */
+export function wordBitmap(hashes: Iterable<number>): Uint32Array {
+  const bitmap = new Uint32Array(1 << 11);
+  for (const h of hashes) {
+    const k = anchorBucket(h);
+    bitmap[k >>> 5]! |= 1 << (k & 31);
+  }
+  return bitmap;
+}
+
 export interface WordTable {
   weights: Int8Array;
   blocks?: { size: number; sums: Float64Array; ns: Int32Array };
@@ -262,13 +272,30 @@ export interface WordTable {
  * (the heuristics' anchor words: see heuristics.ts). A word whose hash falls
  * in `bitmap` is reported as the pair (start, hash); a word holding a
  * character from U+00C0 up, which the regex word boundary splits differently,
- * as (~start, length) for the caller to search itself.
+ * as (~start, length) for the caller to search itself. Pairs go to a growing
+ * Int32Array: a long text has tens of thousands of them, and a JS array of
+ * 32-bit hashes boxes each one.
  */
-export interface AnchorProbe {
-  bitmap: Uint32Array;
-  out: number[];
-  /** Set by the walker's caller once `out` covers the whole text. */
-  filled?: boolean;
+export class AnchorProbe {
+  private buf = new Int32Array(1024);
+  private n = 0;
+  /** Set by the walker's caller once the pairs cover the whole text. */
+  filled = false;
+  constructor(readonly bitmap: Uint32Array) {}
+
+  push(a: number, b: number): void {
+    if (this.n + 2 > this.buf.length) {
+      const grown = new Int32Array(this.buf.length * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.n++] = a;
+    this.buf[this.n++] = b;
+  }
+
+  pairs(): Int32Array {
+    return this.buf.subarray(0, this.n);
+  }
 }
 
 function walkWords(text: string, start: number, end: number, bits: number, weights: Int8Array, blocks?: { size: number; sums: Float64Array; ns: Int32Array }): { sum: number; n: number } {
@@ -316,10 +343,10 @@ export function walkWordTables(text: string, start: number, end: number, bits: n
           n++;
         }
         if (bitmap) {
-          if (wide >= 0x80) probe!.out.push(~(i - wordLen), wordLen);
+          if (wide >= 0x80) probe!.push(~(i - wordLen), wordLen);
           else {
             k = (word ^ (word >>> 16)) & 0xffff;
-            if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.out.push(i - wordLen, word);
+            if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.push(i - wordLen, word);
           }
         }
         prevWord = word;
@@ -353,10 +380,10 @@ export function walkWordTables(text: string, start: number, end: number, bits: n
       n++;
     }
     if (bitmap) {
-      if (wide >= 0x80) probe!.out.push(~(end - wordLen), wordLen);
+      if (wide >= 0x80) probe!.push(~(end - wordLen), wordLen);
       else {
         k = (word ^ (word >>> 16)) & 0xffff;
-        if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.out.push(end - wordLen, word);
+        if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.push(end - wordLen, word);
       }
     }
   }

@@ -9,7 +9,7 @@
 // distinct rules combine by noisy-or.
 
 import { trieRegex } from './trie.ts';
-import { anchorBucket, wordHash, type AnchorProbe } from './features.ts';
+import { wordBitmap, wordHash, AnchorProbe } from './features.ts';
 
 export interface HeuristicRule {
   id: string;
@@ -241,7 +241,6 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   }
   for (const list of byHead.values()) list.sort((x, y) => y.phrase.length - x.phrase.length);
   const byToken = new Map<number, Array<{ phrase: string; offset: number }>>();
-  const bitmap = new Uint32Array(1 << 11);
   let longest = 0;
   for (const [word, list] of byHead) {
     // A candidate word starts after any leading underscores of the anchor.
@@ -249,10 +248,9 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
     const h = wordHash(word.slice(lead).split('_')[0]!);
     const shifted = list.map((x) => ({ phrase: x.phrase, offset: x.offset + lead }));
     byToken.set(h, [...(byToken.get(h) ?? []), ...shifted].sort((x, y) => y.phrase.length - x.phrase.length));
-    const k = anchorBucket(h);
-    bitmap[k >>> 5]! |= 1 << (k & 31);
     longest = Math.max(longest, word.length);
   }
+  const bitmap = wordBitmap(byToken.keys());
   // \b outside one group of plain words keeps V8's fast first-character checks.
   const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   const words = keys.filter((k) => /^\w+$/.test(k));
@@ -300,9 +298,12 @@ let builtin: Compiled | undefined;
 /** Hits kept per rule: enough to report where; the whole text is still scanned for every rule. */
 const MAX_HITS_PER_RULE = 16;
 
-/** The probe that lets the classifier's word walk collect anchor candidates for findHeuristics. */
-export function anchorProbe(compiled: Compiled = (builtin ??= compileRules())): AnchorProbe {
-  return { bitmap: compiled.bitmap, out: [] };
+/** The probe that lets the classifier's word walk collect anchor candidates for findHeuristics (`also`: more bitmaps to probe for in the same walk). */
+export function anchorProbe(compiled: Compiled = (builtin ??= compileRules()), ...also: Uint32Array[]): AnchorProbe {
+  if (also.length === 0) return new AnchorProbe(compiled.bitmap);
+  const bitmap = compiled.bitmap.slice();
+  for (const b of also) for (let i = 0; i < bitmap.length; i++) bitmap[i]! |= b[i]!;
+  return new AnchorProbe(bitmap);
 }
 
 /**
@@ -313,7 +314,7 @@ export function anchorProbe(compiled: Compiled = (builtin ??= compileRules())): 
  * word (or lies inside a word reported for its own search), and each
  * candidate is verified in place, so both give the same hits.
  */
-export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules()), data = true, anchors?: readonly number[]): HeuristicHit[] {
+export function findHeuristics(text: string, compiled: Compiled = (builtin ??= compileRules()), data = true, anchors?: ArrayLike<number>): HeuristicHit[] {
   const hits: HeuristicHit[] = [];
   const done = new Set<string>();
   const perRule = new Map<string, number>();

@@ -13,7 +13,7 @@
 
 import { Buffer } from 'node:buffer';
 import { normalize, toOriginal, type Normalized } from './normalize.ts';
-import { decodeLayers, type Layer } from './decode.ts';
+import { decodeLayers, rot13Bitmap, type Layer } from './decode.ts';
 import { anchorProbe, findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
 import { builtinClassifier, LinearClassifier, SCREEN_FROM } from './classifier.ts';
 import { builtinSecrets, compileSecretRules, findSecrets, type SecretEngine } from './secrets.ts';
@@ -73,11 +73,12 @@ interface Piece {
   /** Classifier score (max over classifiers), set by classifySync/classifyAsync. */
   c?: number;
   /**
-   * The built-in classifier's score, taken before the heuristics when its
-   * word walk also found their anchor candidates (long texts): one pass
-   * instead of two. An error is kept to be reported as classifySync would.
+   * The built-in classifier's score, taken first on a long text because its
+   * word walk also collects the word candidates the heuristics (anchor words)
+   * and decode (ROT13 hint words) would otherwise each find with a regex pass
+   * of their own. An error is kept to be reported as classifySync would.
    */
-  early?: { classifier: InjectionClassifier; score: number | Error; anchors?: number[] };
+  early?: { classifier: InjectionClassifier; score: number | Error; words?: Int32Array };
 }
 
 interface Unit {
@@ -198,7 +199,7 @@ export class Scanner {
     const pieces: Piece[] = [];
     const injection = det.injection !== false;
     const addPiece = (pt: string, layers: Layer[], span: { start: number; end: number }, pn: Normalized | undefined, early?: Piece['early']) => {
-      const hits = injection ? findHeuristics(pt, undefined, point === 'response', early?.anchors) : [];
+      const hits = injection ? findHeuristics(pt, undefined, point === 'response', early?.words) : [];
       const exfil = injection ? findExfilMarkup(pt) : [];
       const h = heuristicScore(hits);
       pieces.push({ text: pt, layers, span, norm: pn, hits, exfil, h: exfil.length ? 1 - (1 - h) * 0.15 : h, early });
@@ -206,7 +207,7 @@ export class Scanner {
     addPiece(t, [], { start: 0, end: text.length }, norm, injection ? this.scoreEarly(t, point) : undefined);
 
     if (det.decode !== false) {
-      const decoded = decodeLayers(t, { maxChars: 4 * MIB, maxSegments: 256 });
+      const decoded = decodeLayers(t, { maxChars: 4 * MIB, maxSegments: 256, words: pieces[0]?.early?.words });
       if (norm.tagText) decoded.push({ layer: 'tags', start: 0, end: t.length, text: norm.tagText });
       let budget = 4 * MIB;
       const visit = (layerText: string, layers: Layer[], span: { start: number; end: number }, depth: number) => {
@@ -235,10 +236,10 @@ export class Scanner {
   private scoreEarly(t: string, point: ScanPoint): Piece['early'] {
     const cl = this.classifiers.find((c): c is LinearClassifier => c instanceof LinearClassifier);
     if (!cl || t.length <= SCREEN_FROM) return undefined;
-    const probe = anchorProbe();
+    const probe = anchorProbe(undefined, (ROT13_BITMAP ??= rot13Bitmap()));
     try {
       const score = cl.score(t, point, probe);
-      return { classifier: cl, score, anchors: probe.filled ? probe.out : undefined };
+      return { classifier: cl, score, words: probe.filled ? probe.pairs() : undefined };
     } catch (e) {
       return { classifier: cl, score: e instanceof Error ? e : new Error(String(e)) };
     }
@@ -380,6 +381,8 @@ export class Scanner {
     };
   }
 }
+
+let ROT13_BITMAP: Uint32Array | undefined;
 
 const early = (s: number | Error): number => {
   if (s instanceof Error) throw s;
