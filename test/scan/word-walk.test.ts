@@ -1,6 +1,7 @@
-// The heuristics find their anchor words either with their own regex pass or
-// from the candidates the classifier's word walk collects for long texts
-// (AnchorProbe): both must yield exactly the same hits, whatever the text.
+// The scanner's word walk over a long text (features.ts) also collects what
+// other detectors would find with regex passes of their own: the heuristics'
+// anchor words and decode's ROT13 hint words. Each detector must give exactly
+// the same results either way, whatever the text.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
