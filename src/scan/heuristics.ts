@@ -21,6 +21,12 @@ export interface HeuristicRule {
   /** Follow-up phrases required within `within` characters after the trigger, in the same sentence. */
   b?: string[];
   within?: number;
+  /**
+   * Verb forms that may also follow the `b` phrase (within `within`, same
+   * sentence): languages that put the verb last ("die obigen Anweisungen
+   * ignorieren") and the passive ("previous instructions are to be ignored").
+   */
+  after?: string[];
   message: string;
   /** Only meaningful inside data (a tool response): a user may legitimately say it, a document may not. */
   dataOnly?: boolean;
@@ -39,14 +45,25 @@ const OVERRIDE_OBJECTS = [
   'prior text', 'previous context', 'previous conversation', 'previous messages', 'previous tasks', 'previous task', 'all previous', 'all prior',
   'your task', 'your tasks', 'your training', 'your principles', 'your ethics', 'ethical', 'the system', 'system message',
   'anweisungen', 'anweisung', 'befehle', 'regeln', 'aufgaben', 'alles', 'vorherigen', 'instrucciones', 'reglas', 'consignes', 'règles', 'istruzioni',
+  // the same objects in more languages: German, Spanish, Italian, Portuguese, Dutch, Russian
+  'obigen', 'ausführungen', 'vorgaben', 'instruktionen', 'richtlinien', 'indicaciones', 'órdenes', 'regole', 'indicazioni', 'instruções', 'regras',
+  'instructies', 'aanwijzingen', 'regels', 'инструкции', 'инструкций', 'указания', 'правила', 'команды',
+];
+
+/** Passive and verb-last forms of the override verbs (see HeuristicRule.after). */
+const OVERRIDE_AFTER = [
+  'ignored', 'disregarded', 'forgotten', 'overridden', 'ignorieren', 'ignoriert', 'vergessen', 'missachten', 'übergehen', 'ignorer', 'oublier',
+  'ignorées', 'ignorar', 'olvidar', 'ignorare', 'dimenticare', 'negeren', 'vergeten', 'игнорировать', 'забыть',
 ];
 
 export const RULES: HeuristicRule[] = [
   {
-    id: 'ignore-instructions', signal: 'override', weight: 0.92, within: 70, b: OVERRIDE_OBJECTS,
+    id: 'ignore-instructions', signal: 'override', weight: 0.92, within: 70, b: OVERRIDE_OBJECTS, after: OVERRIDE_AFTER,
     a: ['ignore', 'ignoring', 'disregard', 'forget', 'overlook', 'override', 'bypass', 'neglect', 'discard', 'abandon', 'dismiss', 'skip',
       'pay no attention to', 'do not follow', "don't follow", 'stop following', 'no longer follow', 'cancel', 'erase', 'delete', 'drop',
-      'ignoriere', 'ignorieren', 'vergiss', 'vergessen', 'olvida', 'olvide', 'ignora', 'ignore', 'ignorez', 'oubliez', 'oublie', 'dimentica'],
+      'ignoriere', 'ignorieren', 'vergiss', 'vergessen', 'olvida', 'olvide', 'ignora', 'ignore', 'ignorez', 'oubliez', 'oublie', 'dimentica',
+      'missachte', 'übergehe', 'verwirf', 'esqueça', 'esqueca', 'negeer', 'vergeet', 'забудь', 'забудьте', 'игнорируй', 'игнорируйте',
+      'проигнорируй', 'проигнорируйте', 'не обращай внимания на'],
     message: 'asks to ignore or override previous instructions',
   },
   {
@@ -188,6 +205,8 @@ interface Compiled {
   byPhrase: Map<string, Array<{ rule: HeuristicRule; part: 'a' | 'b' }>>;
   /** For two-part rules: the trigger verbs, searched in the window before the object phrase. */
   lead: Map<HeuristicRule, RegExp>;
+  /** For two-part rules with `after`: those verb forms, searched in the window after the object phrase. */
+  trail: Map<HeuristicRule, RegExp>;
   /**
    * The same anchors keyed by the classifier's word hash of their first
    * `_`-separated part (its words split at `_`, the regex's do not), and a
@@ -214,6 +233,7 @@ function alternation(phrases: string[]): string {
 export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   const byPhrase = new Map<string, Array<{ rule: HeuristicRule; part: 'a' | 'b' }>>();
   const lead = new Map<HeuristicRule, RegExp>();
+  const trail = new Map<HeuristicRule, RegExp>();
   const add = (p: string, rule: HeuristicRule, part: 'a' | 'b') => {
     const k = p.toLowerCase();
     const list = byPhrase.get(k) ?? [];
@@ -224,6 +244,7 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
     if (r.b) {
       for (const p of r.b) add(p, r, 'b');
       lead.set(r, new RegExp(alternation(r.a), 'gi'));
+      if (r.after) trail.set(r, new RegExp(alternation(r.after), 'i'));
     } else for (const p of r.a) add(p, r, 'a');
   }
   // A large alternation of multi-word phrases is slow in V8, and one of first
@@ -256,7 +277,7 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   const words = keys.filter((k) => /^\w+$/.test(k));
   const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
   const src = [words.length ? `\\b(?:${trieRegex(words)})\\b` : '', ...other].filter(Boolean).join('|');
-  return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead, byToken, bitmap, longest };
+  return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead, trail, byToken, bitmap, longest };
 }
 
 const STOP = new Set('a an and are as at be by can do for from have i if in is it me my no not now of on or so than that the this to we what will with you your all any new'.split(' '));
@@ -354,7 +375,26 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
       lr.lastIndex = 0;
       let li = -1;
       for (let lm = lr.exec(window); lm; lm = lr.exec(window)) li = lm.index;
-      if (li < 0) continue;
+      if (li < 0) {
+        // or a passive / verb-last form after the object, in the same sentence
+        const tr = compiled.trail.get(rule);
+        if (!tr) continue;
+        let we = Math.min(text.length, end + (rule.within ?? 60));
+        for (let i = end; i < we; i++) {
+          const c = text.charCodeAt(i);
+          if (c === 0x21 || c === 0x3f || c === 0x0a || (c === 0x2e && (i + 1 >= text.length || text.charCodeAt(i + 1) <= 0x20))) {
+            we = i;
+            break;
+          }
+        }
+        const tm = tr.exec(text.slice(end, we));
+        if (!tm) continue;
+        const verbEnd = end + tm.index + tm[0].length;
+        if (done.has(`${rule.id}:~${verbEnd}`)) continue; // one verb, several objects: one hit
+        done.add(`${rule.id}:~${verbEnd}`);
+        push({ rule, start: mStart, end: verbEnd });
+        continue;
+      }
       const start = ws + li;
       const key = `${rule.id}:${start}`;
       if (done.has(key)) continue; // one verb, several objects: one hit
