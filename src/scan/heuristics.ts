@@ -199,6 +199,14 @@ export const RULES: HeuristicRule[] = [
 interface Compiled {
   /** Matches the first word (or leading symbols) of every phrase; full phrases are checked at each hit. */
   trigger: RegExp;
+  /**
+   * `trigger` split in two for a pass over a whole text: the plain ASCII
+   * words in one group with \b outside keeps V8's fast first-character
+   * checks, which an alternation that also holds other anchors (Cyrillic
+   * words, symbols) loses: two passes, merged in text order, cost less.
+   */
+  wordsOnly: RegExp;
+  others: RegExp | undefined;
   /** Anchor word -> phrases containing it (with the anchor's offset in the phrase), longest first. */
   byHead: Map<string, Array<{ phrase: string; offset: number }>>;
   /** Rules triggered by a phrase: directly (no follow-up), or as the follow-up of a two-part rule. */
@@ -276,8 +284,14 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   const keys = [...byHead.keys()].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
   const words = keys.filter((k) => /^\w+$/.test(k));
   const other = keys.filter((k) => !/^\w+$/.test(k)).map(escape);
-  const src = [words.length ? `\\b(?:${trieRegex(words)})\\b` : '', ...other].filter(Boolean).join('|');
-  return { trigger: new RegExp(src || '(?!)', 'gi'), byHead, byPhrase, lead, trail, byToken, bitmap, longest };
+  const wordSrc = words.length ? `\\b(?:${trieRegex(words)})\\b` : '(?!)';
+  const src = [wordSrc, ...other].join('|');
+  return {
+    trigger: new RegExp(src, 'gi'),
+    wordsOnly: new RegExp(wordSrc, 'gi'),
+    others: other.length ? new RegExp(other.join('|'), 'gi') : undefined,
+    byHead, byPhrase, lead, trail, byToken, bitmap, longest,
+  };
 }
 
 const STOP = new Set('a an and are as at be by can do for from have i if in is it me my no not now of on or so than that the this to we what will with you your all any new'.split(' '));
@@ -408,11 +422,28 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
     const part = s === 0 && e === text.length ? text : text.slice(s, e);
     re.lastIndex = 0;
     for (let m = re.exec(part); m && s + m.index < startsBefore; m = re.exec(part)) {
-      onAnchor(s + m.index, compiled.byHead.get(m[0]) ?? compiled.byHead.get(m[0].toLowerCase()));
+      onAnchor(s + m.index, lookup(m[0]));
     }
   };
-  if (!anchors) search(0, text.length, text.length);
-  else {
+  const lookup = (w: string) => compiled.byHead.get(w) ?? compiled.byHead.get(w.toLowerCase());
+  if (!anchors) {
+    // Both passes over the whole text, merged in text order (see Compiled.wordsOnly).
+    const a = compiled.wordsOnly;
+    const b = compiled.others;
+    a.lastIndex = 0;
+    if (b) b.lastIndex = 0;
+    let ma = a.exec(text);
+    let mb = b ? b.exec(text) : null;
+    while (ma || mb) {
+      if (ma && (!mb || ma.index <= mb.index)) {
+        onAnchor(ma.index, lookup(ma[0]));
+        ma = a.exec(text);
+      } else {
+        onAnchor(mb!.index, lookup(mb![0]));
+        mb = b!.exec(text);
+      }
+    }
+  } else {
     for (let i = 0; i + 1 < anchors.length; i += 2) {
       const a = anchors[i]!;
       if (a >= 0) onAnchor(a, compiled.byToken.get(anchors[i + 1]!));
