@@ -232,7 +232,7 @@ export class Scanner {
     return { findings, pieces, errors };
   }
 
-  /** The built-in classifier on a long text, collecting the heuristics' anchor candidates on the way (see Piece.early). */
+  /** The built-in classifier on a long text, collecting the heuristics' and decode's word candidates on the way (see Piece.early). */
   private scoreEarly(t: string, point: ScanPoint): Piece['early'] {
     const cl = this.classifiers.find((c): c is LinearClassifier => c instanceof LinearClassifier);
     if (!cl || t.length <= SCREEN_FROM) return undefined;
