@@ -180,7 +180,11 @@ export const RULES: HeuristicRule[] = [
       // verbs that reshape a text: in data they can only be aimed at the assistant's own answer
       'modify', 'provide', 'augment', 'enhance', 'rewrite', 'reformat', 'restructure', 'structure', 'convert', 'change', 'alter', 'adjust', 'transform',
       'translate', 'encode', 'encrypt', 'reverse', 'capitalize', 'spell', 'group', 'split', 'shuffle', 'substitute', 'incorporate', 'craft', 'compose',
-      'present', 'deliver', 'express', 'make', 'ensure', 'limit', 'keep', 'finish', 'open', 'close', 'sign', 'style', 'phrase', 'infuse', 'sprinkle'],
+      'present', 'deliver', 'express', 'make', 'ensure', 'limit', 'keep', 'finish', 'open', 'close', 'sign', 'style', 'phrase', 'infuse', 'sprinkle',
+      'scramble', 'misspell', 'combine', 'swap', 'mix', 'alternate', 'repeat', 'duplicate', 'double', 'abbreviate', 'censor', 'mask', 'hide', 'bold',
+      'italicize', 'underline', 'highlight', 'emphasize', 'number', 'sort', 'order', 'reorder', 'invert', 'rotate', 'shift', 'separate', 'join',
+      'merge', 'wrap', 'pad', 'truncate', 'shorten', 'lengthen', 'expand', 'condense', 'rhyme', 'rephrase', 'paraphrase', 'simplify', 'uppercase',
+      'lowercase', 'transliterate', 'cipher', 'obfuscate'],
     b: ['in your response', 'to your response', 'your response with', 'in your answer', 'to your answer', 'your answer with', 'in your reply', 'to your reply',
       'in your output', 'in your summary', 'to your summary', 'your response to', 'every response', 'each response', 'all responses', 'your responses',
       'in the response', 'to the response', 'in the answer', 'in the reply', 'the user that', 'the user to',
