@@ -319,8 +319,11 @@ function anchor(p: string): { word: string; offset: number } {
 }
 
 const isWordCode = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-/** The longest phrase anchored at `at` that occurs in the text, respecting word boundaries. Compares in place: no substring per candidate. */
-function phraseAt(text: string, at: number, candidates: Array<{ phrase: string; offset: number }>): { phrase: string; start: number } | undefined {
+/**
+ * Each phrase anchored at `at` that occurs in the text, respecting word
+ * boundaries, longest first. Compares in place: no substring per candidate.
+ */
+function phrasesAt(text: string, at: number, candidates: Array<{ phrase: string; offset: number }>, visit: (phrase: string, start: number) => void): void {
   next: for (const { phrase: p, offset } of candidates) {
     const st = at - offset;
     if (st < 0 || st + p.length > text.length) continue;
@@ -332,9 +335,8 @@ function phraseAt(text: string, at: number, candidates: Array<{ phrase: string; 
     }
     if (isWordCode(p.charCodeAt(p.length - 1)) && st + p.length < text.length && isWordCode(text.charCodeAt(st + p.length))) continue;
     if (isWordCode(p.charCodeAt(0)) && st > 0 && isWordCode(text.charCodeAt(st - 1))) continue;
-    return { phrase: p, start: st };
+    visit(p, st);
   }
-  return undefined;
 }
 
 let builtin: Compiled | undefined;
@@ -369,12 +371,17 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
   };
   const onAnchor = (at: number, candidates: Array<{ phrase: string; offset: number }> | undefined) => {
     if (!candidates) return;
-    const found = phraseAt(text, at, candidates);
-    if (found === undefined) return;
-    const phrase = found.phrase;
-    const mStart = found.start;
+    // Every phrase that occurs here counts, but each rule only with its
+    // longest one: "ignore your instructions" is an override although "your
+    // instructions" is also (and longer) an object of prompt extraction.
+    let seen: HeuristicRule[] | undefined;
+    phrasesAt(text, at, candidates, (phrase, mStart) => onPhrase(phrase, mStart, (seen ??= [])));
+  };
+  const onPhrase = (phrase: string, mStart: number, seen: HeuristicRule[]) => {
     const end = mStart + phrase.length;
     for (const { rule, part } of compiled.byPhrase.get(phrase) ?? []) {
+      if (seen.includes(rule)) continue;
+      seen.push(rule);
       if (rule.dataOnly && !data) continue;
       if (part === 'a') {
         push({ rule, start: mStart, end });
