@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
-import { linearMargin, walkFeatures, walkWordTables, type AnchorProbe, type FeatureSpec } from './features.ts';
+import { isWordPairSpec, linearMargin, walkFeatures, walkWordTables, type AnchorProbe, type FeatureSpec } from './features.ts';
 import type { InjectionClassifier, ScanPoint } from './types.ts';
 
 /** One head on disk: Int8 weights (dense, 2^bits, base64) times `scale`. */
@@ -225,7 +225,7 @@ function cascade(m: LinearModel, text: string, g: Grid, screen: { sums: Float64A
  */
 function screenHeads(heads: LinearModel[], text: string, probe: AnchorProbe | null): Array<{ score: number; start: number; end: number }> | undefined {
   const [a, b] = heads as [LinearModel, LinearModel | undefined];
-  if (text.length <= SCREEN_FROM || !a.screen || a.screen.spec.char.length > 0 || !a.screen.spec.word.includes(1) || !a.screen.spec.word.includes(2)) return undefined;
+  if (text.length <= SCREEN_FROM || !a.screen || !isWordPairSpec(a.screen.spec)) return undefined;
   const ga = gridOf(a, text.length);
   const gb = b ? gridOf(b, text.length) : undefined;
   if (b && !(b.screen && b.screen.spec === a.screen.spec && (ga.size % gb!.size === 0 || gb!.size % ga.size === 0))) return undefined;

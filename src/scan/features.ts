@@ -17,6 +17,9 @@ export interface FeatureSpec {
 
 export const DEFAULT_SPEC: FeatureSpec = { bits: 18, char: [3, 4, 5], word: [1, 2] };
 
+/** Word unigrams and bigrams only (the screening models): what walkWordTables computes. */
+export const isWordPairSpec = (spec: FeatureSpec): boolean => spec.char.length === 0 && spec.word.includes(1) && spec.word.includes(2);
+
 const P = 0x01000193;
 
 /**
@@ -34,7 +37,7 @@ export function walkFeatures(
   counts: Map<number, number> | null,
   blocks?: { size: number; sums: Float64Array; ns: Int32Array },
 ): { sum: number; n: number } {
-  if (weights && spec.char.length === 0 && spec.word.includes(1) && spec.word.includes(2)) return walkWords(text, start, end, spec.bits, weights, blocks);
+  if (weights && isWordPairSpec(spec)) return walkWords(text, start, end, spec.bits, weights, blocks);
   if (weights && [3, 4, 5].every((k) => spec.char.includes(k)) && spec.char.length === 3 && spec.word.includes(1) && spec.word.includes(2)) return walkFull(text, start, end, spec.bits, weights, blocks);
   return walkGeneral(text, start, end, spec, weights, counts, blocks);
 }

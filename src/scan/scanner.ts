@@ -16,6 +16,7 @@ import { normalize, toOriginal, type Normalized } from './normalize.ts';
 import { decodeLayers, rot13Bitmap, type Layer } from './decode.ts';
 import { anchorProbe, findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
 import { builtinClassifier, LinearClassifier, SCREEN_FROM } from './classifier.ts';
+import { AnchorProbe } from './features.ts';
 import { builtinSecrets, compileSecretRules, findSecrets, type SecretEngine } from './secrets.ts';
 import { SECRET_RULES } from './secret-rules.ts';
 import { findPii, PII_KINDS, type PiiKind } from './pii.ts';
@@ -236,7 +237,7 @@ export class Scanner {
   private scoreEarly(t: string, point: ScanPoint): Piece['early'] {
     const cl = this.classifiers.find((c): c is LinearClassifier => c instanceof LinearClassifier);
     if (!cl || t.length <= SCREEN_FROM) return undefined;
-    const probe = anchorProbe(undefined, (ROT13_BITMAP ??= rot13Bitmap()));
+    const probe = new AnchorProbe((PROBE_BITMAP ??= anchorProbe(undefined, rot13Bitmap()).bitmap));
     try {
       const score = cl.score(t, point, probe);
       return { classifier: cl, score, words: probe.filled ? probe.pairs() : undefined };
@@ -382,7 +383,8 @@ export class Scanner {
   }
 }
 
-let ROT13_BITMAP: Uint32Array | undefined;
+/** Word hashes the scanner's walk reports: the heuristics' anchors and decode's ROT13 hints (built once). */
+let PROBE_BITMAP: Uint32Array | undefined;
 
 const early = (s: number | Error): number => {
   if (s instanceof Error) throw s;
