@@ -7,6 +7,9 @@
 // hashes: O(1) work and no allocation per character; this loop is the
 // classifier's whole cost, so it is written flat on purpose.
 
+import { wordWalkKernel, type TrigramSink, type WalkState } from './wasm/word-walk.ts';
+import { WORDCH } from './word-chars.ts';
+
 export interface FeatureSpec {
   bits: number;
   /** Character n-gram orders, a subset of [3, 4, 5]. */
@@ -233,14 +236,6 @@ export function linearMargin(text: string, start: number, end: number, spec: Fea
   return n === 0 ? 0 : sum / Math.sqrt(n);
 }
 
-/** Word character fold: lowercase letters, '0' for digits, the code itself from U+00C0 up; 0 separates words. */
-const WORDCH = new Uint16Array(65536);
-for (let c = 0; c < 65536; c++) {
-  if (c >= 0x61 && c <= 0x7a) WORDCH[c] = c;
-  else if (c >= 0x41 && c <= 0x5a) WORDCH[c] = c + 32;
-  else if (c >= 0x30 && c <= 0x39) WORDCH[c] = 0x30;
-  else if (c >= 0xc0) WORDCH[c] = c;
-}
 
 /** Rolling word hash over WORDCH-folded characters: the value the word walkers compute for `token` (one word). */
 export function wordHash(token: string): number {
@@ -265,6 +260,20 @@ export function wordBitmap(hashes: Iterable<number>): Uint32Array {
   return bitmap;
 }
 
+/**
+ * Texts from this many characters walk in the WebAssembly kernel
+ * (wasm/word-walk.ts); shorter ones are not worth the copy.
+ */
+const KERNEL_FROM = 4096;
+let useKernel = true;
+
+/** Turns the WebAssembly word walk off or on (tests compare the two walkers); returns the previous setting. */
+export function setWordWalkKernel(on: boolean): boolean {
+  const was = useKernel;
+  useKernel = on;
+  return was;
+}
+
 export interface WordTable {
   weights: Int8Array;
   blocks?: { size: number; sums: Float64Array; ns: Int32Array };
@@ -284,7 +293,15 @@ export class AnchorProbe {
   private n = 0;
   /** Set by the walker's caller once the pairs cover the whole text. */
   filled = false;
-  constructor(readonly bitmap: Uint32Array) {}
+  /**
+   * @param trigrams where the WebAssembly walk also reports the secret
+   * scanner's keyword trigrams (it sets `trigrams.filled`); the JavaScript
+   * walk leaves it unfilled and the secret scanner makes its own pass.
+   */
+  constructor(
+    readonly bitmap: Uint32Array,
+    readonly trigrams?: TrigramSink,
+  ) {}
 
   push(a: number, b: number): void {
     if (this.n + 2 > this.buf.length) {
@@ -313,18 +330,25 @@ function walkWords(text: string, start: number, end: number, bits: number, weigh
  * flat on purpose; walkGeneral is the reference it is tested against.
  */
 export function walkWordTables(text: string, start: number, end: number, bits: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null): { sum: number; n: number } {
-  const mask = (1 << bits) - 1;
-  const wa = a.weights;
-  const wb = b ? b.weights : null;
-  const bitmap = probe ? probe.bitmap : null;
-  let word = 0, wordLen = 0, wide = 0, prevWord = 0, havePrev = false;
-  let n = 0, sum = 0, sum2 = 0, h = 0, k = 0;
   // Blocks as an outer loop: the inner loop is the character walk alone (a
   // boundary test per character cost a fifth of the pass). The step is the
   // smaller block size; a table's boundary (a multiple of it) records the sums
   // before the character that starts the next block, exactly as walkGeneral does.
   const step = a.blocks || b?.blocks ? Math.min(a.blocks?.size ?? Infinity, b?.blocks?.size ?? Infinity) : end - start + 1;
   if ((a.blocks && a.blocks.size % step !== 0) || (b?.blocks && b.blocks.size % step !== 0)) throw new Error('walkWordTables: block sizes must be multiples of each other');
+  const kernel = end - start >= KERNEL_FROM && useKernel ? wordWalkKernel() : undefined;
+  const st = kernel ? kernel.walk(text, start, end, bits, a.blocks || b?.blocks ? step : 4096, a, b, probe) : walkWordsJs(text, start, end, bits, step, a, b, probe);
+  return closeWalk(end, bits, a, b, probe, st);
+}
+
+/** The JavaScript word walk (the kernel's reference): everything up to the virtual trailing space. */
+function walkWordsJs(text: string, start: number, end: number, bits: number, step: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null): WalkState {
+  const mask = (1 << bits) - 1;
+  const wa = a.weights;
+  const wb = b ? b.weights : null;
+  const bitmap = probe ? probe.bitmap : null;
+  let word = 0, wordLen = 0, wide = 0, prevWord = 0, havePrev = false;
+  let n = 0, sum = 0, sum2 = 0, h = 0, k = 0;
   let ka = 0, kb = 0;
   for (let bs = start; bs < end; bs += step) {
     const be = Math.min(end, bs + step);
@@ -370,8 +394,22 @@ export function walkWordTables(text: string, start: number, end: number, bits: n
       }
     }
   }
-  // The virtual trailing space closes the last word: the loop body above, once
-  // more (a test for it inside the loop, as walkFull has, costs this walk ~15%).
+  return { word, wordLen, wide, prevWord, havePrev, sum, sum2, n, ka, kb };
+}
+
+/**
+ * The end of both word walks: the virtual trailing space closes the last
+ * word (the loop body once more: a test for it inside the loop, as walkFull
+ * has, costs the walk ~15%), and blocks past the last full one get the totals.
+ */
+function closeWalk(end: number, bits: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null, st: WalkState): { sum: number; n: number } {
+  const mask = (1 << bits) - 1;
+  const wa = a.weights;
+  const wb = b ? b.weights : null;
+  const bitmap = probe ? probe.bitmap : null;
+  const { word, wordLen, wide, prevWord, havePrev, ka, kb } = st;
+  let { sum, sum2, n } = st;
+  let h = 0, k = 0;
   if (wordLen > 0) {
     h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
     sum += wa[h]!;

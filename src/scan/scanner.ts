@@ -79,7 +79,7 @@ interface Piece {
    * and decode (ROT13 hint words) would otherwise each find with a regex pass
    * of their own. An error is kept to be reported as classifySync would.
    */
-  early?: { classifier: InjectionClassifier; score: number | Error; words?: Int32Array };
+  early?: { classifier: InjectionClassifier; score: number | Error; words?: Int32Array; trigramEnds?: Int32Array };
 }
 
 interface Unit {
@@ -227,20 +227,25 @@ export class Scanner {
         visit(d.text, [d.layer], d.layer === 'tags' ? { start: 0, end: text.length } : map(d.start, d.end), 1);
       }
     }
-    if (det.secrets !== false) findings.push(...remap(findSecrets(t, this.secrets, { disabled: this.disabledSecrets })));
+    if (det.secrets !== false) findings.push(...remap(findSecrets(t, this.secrets, { disabled: this.disabledSecrets, trigramEnds: pieces[0]?.early?.trigramEnds })));
     if (det.pii !== false) findings.push(...remap(findPii(t, this.piiKinds)));
     if (det.canary !== false) findings.push(...remap(this.state.canary.find(t)));
     return { findings, pieces, errors };
   }
 
-  /** The built-in classifier on a long text, collecting the heuristics' and decode's word candidates on the way (see Piece.early). */
+  /**
+   * The built-in classifier on a long text, collecting the heuristics' and
+   * decode's word candidates on the way, and (in the WebAssembly walk) the
+   * secret scanner's keyword trigrams (see Piece.early).
+   */
   private scoreEarly(t: string, point: ScanPoint): Piece['early'] {
     const cl = this.classifiers.find((c): c is LinearClassifier => c instanceof LinearClassifier);
     if (!cl || t.length <= SCREEN_FROM) return undefined;
-    const probe = new AnchorProbe((PROBE_BITMAP ??= anchorProbe(undefined, rot13Bitmap()).bitmap));
+    const trigrams = this.section.detectors?.secrets !== false ? this.secrets.keywords.probe() : undefined;
+    const probe = new AnchorProbe((PROBE_BITMAP ??= anchorProbe(undefined, rot13Bitmap()).bitmap), trigrams);
     try {
       const score = cl.score(t, point, probe);
-      return { classifier: cl, score, words: probe.filled ? probe.pairs() : undefined };
+      return { classifier: cl, score, words: probe.filled ? probe.pairs() : undefined, trigramEnds: trigrams?.filled ? trigrams.positions() : undefined };
     } catch (e) {
       return { classifier: cl, score: e instanceof Error ? e : new Error(String(e)) };
     }

@@ -90,26 +90,29 @@ export class KeywordScanner {
     this.rest = rest.length ? new RegExp(trieRegex(rest), 'gi') : undefined;
   }
 
-  /** Calls `hit(start, keyword)` for every keyword (lowercase) at every position. */
-  scan(text: string, hit: (start: number, keyword: string) => void): void {
-    const n = text.length;
-    const { bits, slotKey, slotBucket, next } = this;
-    const mask = slotKey.length - 1;
-    let t = 0;
-    for (let i = 0; i < n; i++) {
-      t = ((t << 7) | FOLD[text.charCodeAt(i)]!) & 0x1fffff;
-      if ((bits[t >>> 5]! & (1 << (t & 31))) === 0 || i < 2) continue;
-      let slot = Math.imul(t, 0x9e3779b1) & mask;
-      while (slotKey[slot] !== t) slot = (slot + 1) & mask; // present: the bitmap said so
-      const b = slotBucket[slot]!;
-      const c4 = i + 1 < n ? FOLD[text.charCodeAt(i + 1)]! : 0;
-      if (!this.short[b] && (next[b * 4 + (c4 >>> 5)]! & (1 << (c4 & 31))) === 0) continue; // most prose trigrams stop here
-      const s = i - 2;
-      for (const k of this.words[b]!) {
-        if (s + k.length > n) continue;
-        let j = 3;
-        for (; j < k.length; j++) if (FOLD[text.charCodeAt(s + j)] !== k.charCodeAt(j)) break;
-        if (j === k.length) hit(s, k);
+  /** A sink for another walk to report this scanner's trigram ends into (the WebAssembly word walk). */
+  probe(): TrigramProbe {
+    return new TrigramProbe(this.bits, FOLD);
+  }
+
+  /**
+   * Calls `hit(start, keyword)` for every keyword (lowercase) at every
+   * position. With `ends` (a filled TrigramProbe's positions: every index
+   * where a bitmap trigram ends, in text order) the bitmap pass is skipped.
+   */
+  scan(text: string, hit: (start: number, keyword: string) => void, ends?: Int32Array): void {
+    if (ends) {
+      for (let x = 0; x < ends.length; x++) {
+        const i = ends[x]!;
+        if (i >= 2) this.at(text, i, (FOLD[text.charCodeAt(i - 2)]! << 14) | (FOLD[text.charCodeAt(i - 1)]! << 7) | FOLD[text.charCodeAt(i)]!, hit);
+      }
+    } else {
+      const n = text.length;
+      const bits = this.bits;
+      let t = 0;
+      for (let i = 0; i < n; i++) {
+        t = ((t << 7) | FOLD[text.charCodeAt(i)]!) & 0x1fffff;
+        if ((bits[t >>> 5]! & (1 << (t & 31))) !== 0 && i >= 2) this.at(text, i, t, hit);
       }
     }
     const re = this.rest;
@@ -120,6 +123,53 @@ export class KeywordScanner {
         re.lastIndex = m.index + 1; // also keywords that start inside this one
       }
     }
+  }
+
+  /** The keywords whose first three characters (code t, in the bitmap) end at i >= 2. */
+  private at(text: string, i: number, t: number, hit: (start: number, keyword: string) => void): void {
+    const n = text.length;
+    const { slotKey, slotBucket, next } = this;
+    const mask = slotKey.length - 1;
+    let slot = Math.imul(t, 0x9e3779b1) & mask;
+    while (slotKey[slot] !== t) slot = (slot + 1) & mask; // present: the bitmap said so
+    const b = slotBucket[slot]!;
+    const c4 = i + 1 < n ? FOLD[text.charCodeAt(i + 1)]! : 0;
+    if (!this.short[b] && (next[b * 4 + (c4 >>> 5)]! & (1 << (c4 & 31))) === 0) return; // most prose trigrams stop here
+    const s = i - 2;
+    for (const k of this.words[b]!) {
+      if (s + k.length > n) continue;
+      let j = 3;
+      for (; j < k.length; j++) if (FOLD[text.charCodeAt(s + j)] !== k.charCodeAt(j)) break;
+      if (j === k.length) hit(s, k);
+    }
+  }
+}
+
+/**
+ * Trigram ends reported by another pass over the text (the WebAssembly word
+ * walk, which reads every character anyway); `filled` once they cover it all.
+ */
+export class TrigramProbe {
+  private buf = new Int32Array(4096);
+  private n = 0;
+  filled = false;
+  constructor(
+    readonly bits: Int32Array,
+    readonly fold: Uint8Array,
+  ) {}
+
+  add(positions: Int32Array): void {
+    if (this.n + positions.length > this.buf.length) {
+      const grown = new Int32Array(Math.max(this.buf.length * 2, this.n + positions.length));
+      grown.set(this.buf.subarray(0, this.n));
+      this.buf = grown;
+    }
+    this.buf.set(positions, this.n);
+    this.n += positions.length;
+  }
+
+  positions(): Int32Array {
+    return this.buf.subarray(0, this.n);
   }
 }
 
@@ -241,6 +291,8 @@ function windowStart(text: string, p: number): number {
 export interface SecretOptions {
   /** Rule ids to skip. */
   disabled?: ReadonlySet<string>;
+  /** This engine's trigram ends over all of `text`, from a filled TrigramProbe (KeywordScanner.scan). */
+  trigramEnds?: Int32Array;
 }
 
 /** Scans `text` with the engine; findings have spans in `text`. */
@@ -267,7 +319,7 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
       if (m > 0 && list[m - 2]! <= at - r.before && at - r.before <= list[m - 1]!) list[m - 1] = Math.max(list[m - 1]!, end);
       else list.push(windowStart(text, at - r.before), end);
     }
-  });
+  }, opts.trigramEnds);
   for (const ri of engine.always) if (ri !== engine.generic) spans[ri]!.push(0, text.length);
   const windows = new Map<number, Array<[number, number]>>();
   spans.forEach((list, ri) => {
