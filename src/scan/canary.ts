@@ -28,9 +28,10 @@ export class CanaryKeeper {
 
   /** Minted tokens found in `text` (case-insensitive, so a model's re-casing does not hide a leak). */
   find(text: string): Finding[] {
-    if (!/cnry_/i.test(text)) return [];
+    const first = firstPrefix(text);
+    if (first < 0) return [];
     const out: Finding[] = [];
-    TOKEN.lastIndex = 0;
+    TOKEN.lastIndex = first;
     for (let m = TOKEN.exec(text); m && out.length < 64; m = TOKEN.exec(text)) {
       if (this.tag(m[1]!.toLowerCase()) === m[2]!.toLowerCase()) {
         out.push({ type: 'canary', rule: 'canary', kind: 'canary', span: { start: m.index, end: m.index + m[0].length }, score: 1, message: 'canary token leaked (the protected context was disclosed)' });
@@ -42,4 +43,17 @@ export class CanaryKeeper {
   private tag(id: string): string {
     return createHmac('sha256', this.key).update(id).digest('hex').slice(0, 12);
   }
+}
+
+/**
+ * Index of the first "cnry_" in any case, or -1, found through its
+ * underscore: indexOf of one character is a fast native search over a long
+ * text, a case-insensitive regex is several times slower.
+ */
+function firstPrefix(text: string): number {
+  // (c | 32) folds an ASCII capital to its small letter and leaves the small one.
+  for (let i = text.indexOf('_', 4); i >= 0; i = text.indexOf('_', i + 1)) {
+    if ((text.charCodeAt(i - 4) | 32) === 0x63 && (text.charCodeAt(i - 3) | 32) === 0x6e && (text.charCodeAt(i - 2) | 32) === 0x72 && (text.charCodeAt(i - 1) | 32) === 0x79) return i - 4;
+  }
+  return -1;
 }

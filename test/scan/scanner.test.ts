@@ -97,6 +97,12 @@ test('canary tokens: minted tokens are found in output, forged ones are not', ()
   assert.ok(b64.findings.some((f) => f.type === 'canary'));
   assert.ok(!s.scanSync('cnry_0000000000000000aaaaaaaaaaaa', { point: 'output' }).findings.some((f) => f.type === 'canary'));
   assert.ok(!new Scanner().scanSync(tok, { point: 'output' }).findings.some((f) => f.type === 'canary'));
+  // any case, at the very start, after a forged one and after many other underscores
+  for (const t of [tok.toUpperCase(), `${tok} trailing`, `cnry_0000000000000000aaaaaaaaaaaa ${tok}`, `${'snake_case_name '.repeat(2000)}Cnry_${tok.slice(5)}`]) {
+    const f = s.scanSync(t, { point: 'output' }).findings.filter((x) => x.type === 'canary');
+    assert.equal(f.length, 1, t.slice(0, 60));
+    assert.equal(t.slice(f[0]!.span.start, f[0]!.span.end).toLowerCase(), tok);
+  }
 });
 
 test('redaction placeholders are stable within a session and typed', () => {
