@@ -1,6 +1,8 @@
 // `npm run bench [-- --json] [-- --quick] [-- NAME...]`: runs every bench/*.bench.ts
 // module (or those whose file name contains one of NAME) and prints one table
-// per section, or a JSON array of sections with --json.
+// per section, or a JSON array of sections with --json. package.json runs it
+// with --single-threaded-gc, as `npm start` runs the server: CPU time is then
+// the work of one core, not also that of V8's parallel GC helper threads.
 
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -27,6 +27,8 @@ export interface Normalized {
   tagText?: string;
   /** Count of characters removed, per kind. */
   removed: Record<string, number>;
+  /** UTF-8 length of the original text (what Buffer.byteLength gives), counted on the way. */
+  inputBytes: number;
 }
 
 /** At most this many unicode findings per text; the rest are counted in the last one. */
@@ -171,7 +173,7 @@ const BUF = new Uint16Array(4096);
 
 export function normalize(input: string): Normalized {
   SPECIAL_WS.lastIndex = 0;
-  if (!SPECIAL_WS.test(input) || ASCII_CLEAN.test(input)) return { text: input, findings: [], removed: {} };
+  if (!SPECIAL_WS.test(input) || ASCII_CLEAN.test(input)) return { text: input, findings: [], removed: {}, inputBytes: input.length };
   const findings: Finding[] = [];
   const removed: Record<string, number> = {};
   let tagText = '';
@@ -212,6 +214,7 @@ export function normalize(input: string): Normalized {
   const n = input.length;
   let re = SPECIAL_WS;
   let ws = 0; // tabs and newlines SPECIAL_WS stopped at
+  let extraBytes = 0; // UTF-8 bytes beyond one per UTF-16 unit: every unit from U+007F up passes the loop
   re.lastIndex = 0;
   while (re.test(input)) {
     const off = re.lastIndex - 1;
@@ -234,6 +237,8 @@ export function normalize(input: string): Normalized {
         re.lastIndex = off + 2;
       }
     }
+    // a pair is 4 bytes for 2 units; a lone surrogate is written as U+FFFD, 3 bytes
+    extraBytes += w === 2 ? 2 : c0 < 0x80 ? 0 : c0 < 0x800 ? 1 : 2;
     const piece = step(off, w, cp);
     if (piece === undefined) continue;
     const gap = off - copied;
@@ -258,7 +263,7 @@ export function normalize(input: string): Normalized {
     // Flatten the rope here (charCodeAt does), so its cost is paid by normalize and not by the first detector.
     if (text.length > 0) text.charCodeAt(0);
   }
-  const res: Normalized = { text, findings, removed };
+  const res: Normalized = { text, findings, removed, inputBytes: n + extraBytes };
   if (tagText) res.tagText = tagText;
   if (moved) res.map = new OffsetMap(Int32Array.from(outStart), Int32Array.from(srcStart), Uint8Array.from(isRun), text.length, input.length);
   return res;

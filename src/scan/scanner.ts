@@ -83,6 +83,8 @@ interface Piece {
 }
 
 interface Unit {
+  /** UTF-8 length of the unit's text. */
+  bytes: number;
   findings: Finding[];
   pieces: Piece[];
   errors: string[];
@@ -163,8 +165,14 @@ export class Scanner {
     if (typeof input === 'string') text = input;
     else if (input instanceof Uint8Array) text = Buffer.from(input).toString('utf8');
     else return { result: this.failed('', point, `scan: expected a string or bytes, got ${input === null ? 'null' : typeof input}`, t0) };
-    const bytes = Buffer.byteLength(text, 'utf8');
     try {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: below that bound normalize
+      // counts the bytes on its way, saving a pass over a long text.
+      if (text.length * 3 <= this.maxBytes) {
+        const u = this.unit(text, point);
+        return { text, bytes: u.bytes, units: [{ ...u, offset: 0 }], chunked: false };
+      }
+      const bytes = Buffer.byteLength(text, 'utf8');
       if (bytes <= this.maxBytes) return { text, bytes, units: [{ ...this.unit(text, point), offset: 0 }], chunked: false };
       if (this.oversize === 'refuse') {
         return { result: this.failed(text, point, `scan: input of ${bytes} bytes exceeds scan.limits.maxBytes (${this.maxBytes}); refused (set scan.limits.oversize: chunk to scan it in chunks)`, t0) };
@@ -230,7 +238,7 @@ export class Scanner {
     if (det.secrets !== false) findings.push(...remap(findSecrets(t, this.secrets, { disabled: this.disabledSecrets, trigramEnds: pieces[0]?.early?.trigramEnds })));
     if (det.pii !== false) findings.push(...remap(findPii(t, this.piiKinds)));
     if (det.canary !== false) findings.push(...remap(this.state.canary.find(t)));
-    return { findings, pieces, errors };
+    return { bytes: norm.inputBytes, findings, pieces, errors };
   }
 
   /**

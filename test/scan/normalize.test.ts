@@ -123,3 +123,15 @@ test('property: mixed text maps every normalized character into the original, in
     { numRuns: 500 },
   );
 });
+
+test('inputBytes is the UTF-8 length of the input (what Buffer.byteLength counts), lone surrogates included', async () => {
+  const fc = (await import('fast-check')).default;
+  const unit = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('\ud800', '\udfff', '😀', 'é', '\u2022', '\u200b', '\t\n', 'ﬁ', '\u0000', '\u007f', '\u07ff', '\u0800'));
+  fc.assert(
+    fc.property(fc.array(unit, { maxLength: 40 }), (parts) => {
+      const s = parts.join('');
+      assert.equal(normalize(s).inputBytes, Buffer.byteLength(s, 'utf8'));
+    }),
+    { numRuns: 3000 },
+  );
+});

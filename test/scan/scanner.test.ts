@@ -142,6 +142,11 @@ test('binary data and lone surrogates', () => {
   assert.ok(r.bytes > 0);
   const s = scanner.scanSync('ok \ud800 \udfff end', { point: 'input' });
   assert.ok(s.findings.some((f) => f.rule === 'lone-surrogate'));
+  // bytes is the UTF-8 length, counted by normalize below the 3-bytes-per-unit bound and by Buffer above it
+  for (const t of ['ok \ud800 \udfff end', 'é😀 ascii', 'plain']) assert.equal(scanner.scanSync(t, { point: 'input' }).bytes, Buffer.byteLength(t, 'utf8'));
+  const small = new Scanner({ limits: { maxBytes: 10, oversize: 'refuse' } });
+  assert.equal(small.scanSync('ééé', { point: 'input' }).bytes, 6);
+  assert.equal(small.scanSync('éééééé', { point: 'input' }).verdict, 'block');
 });
 
 test('backtracking bait completes quickly', () => {
