@@ -1,7 +1,7 @@
 // `npm run build:wasm`: assembles the WebAssembly kernels (src/scan/wasm/*.wat)
 // with wabt and writes each as base64 into a generated TypeScript module next
 // to it, so tsc ships the bytes with the rest of dist/ and no loader has to
-// find a file at run time. test/scan/word-walk-wasm.test.ts rebuilds them and
+// find a file at run time. test/scan/wasm-walks.test.ts rebuilds them and
 // fails if a generated module is out of date.
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';

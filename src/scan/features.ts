@@ -8,7 +8,8 @@
 // classifier's whole cost, so it is written flat on purpose.
 
 import { wordWalkKernel, type TrigramSink, type WalkState } from './wasm/word-walk.ts';
-import { WORDCH } from './word-chars.ts';
+import { FEATURE_FOLD as FOLD, WORDCH } from './word-chars.ts';
+import { fullWalkKernel } from './wasm/full-walk.ts';
 
 export interface FeatureSpec {
   bits: number;
@@ -45,9 +46,6 @@ export function walkFeatures(
   return walkGeneral(text, start, end, spec, weights, counts, blocks);
 }
 
-/** Character fold of the general walk: lowercase ASCII letters, '0' for digits, space for tab, newline and CR. */
-const FOLD = new Uint16Array(65536);
-for (let c = 0; c < 65536; c++) FOLD[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c >= 0x30 && c <= 0x39 ? 0x30 : c === 9 || c === 10 || c === 13 ? 0x20 : c;
 
 /**
  * walkGeneral for the default features (character 3-, 4-, 5-grams, word
@@ -56,6 +54,12 @@ for (let c = 0; c < 65536; c++) FOLD[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c >=
  * blocks as an outer loop). Tested against walkGeneral.
  */
 function walkFull(text: string, start: number, end: number, bits: number, weights: Int8Array, blocks?: { size: number; sums: Float64Array; ns: Int32Array }): { sum: number; n: number } {
+  const kernel = end - start >= FULL_KERNEL_FROM && useKernel ? fullWalkKernel() : undefined;
+  return kernel ? kernel.walk(text, start, end, bits, weights, blocks) : walkFullJs(text, start, end, bits, weights, blocks);
+}
+
+/** The JavaScript full-feature walk: the WebAssembly kernel's reference and fallback. */
+function walkFullJs(text: string, start: number, end: number, bits: number, weights: Int8Array, blocks?: { size: number; sums: Float64Array; ns: Int32Array }): { sum: number; n: number } {
   const mask = (1 << bits) - 1;
   let h1 = 0x20, h2 = 0, h3 = 0, h4 = 0, seen = 1;
   let prevSpace = true;
@@ -261,13 +265,15 @@ export function wordBitmap(hashes: Iterable<number>): Uint32Array {
 }
 
 /**
- * Texts from this many characters walk in the WebAssembly kernel
- * (wasm/word-walk.ts); shorter ones are not worth the copy.
+ * Texts from this many characters walk in the WebAssembly kernels
+ * (wasm/word-walk.ts, wasm/full-walk.ts); shorter ones are not worth the
+ * copy. The full walk runs on the screen's flagged regions, a window or more.
  */
 const KERNEL_FROM = 4096;
+const FULL_KERNEL_FROM = 256;
 let useKernel = true;
 
-/** Turns the WebAssembly word walk off or on (tests compare the two walkers); returns the previous setting. */
+/** Turns the WebAssembly walks off or on (tests compare them with the JavaScript walkers); returns the previous setting. */
 export function setWordWalkKernel(on: boolean): boolean {
   const was = useKernel;
   useKernel = on;

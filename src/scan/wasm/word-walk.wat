@@ -7,7 +7,7 @@
 ;; KeywordScanner), whose own pass this saves. It walks one chunk of UTF-16
 ;; text per call; the open word and the previous word carry over in globals,
 ;; so a text cut into step-aligned chunks walks exactly as in one piece.
-;; features.ts is the reference: test/scan/word-walk-wasm.test.ts holds the
+;; features.ts is the reference: test/scan/wasm-walks.test.ts holds the
 ;; two to the same results. Build: npm run build:wasm.
 ;;
 ;; Memory (laid out by src/scan/wasm/word-walk.ts):

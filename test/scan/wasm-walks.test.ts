@@ -1,17 +1,20 @@
-// The WebAssembly word walk (src/scan/wasm/word-walk.ts) against the
-// JavaScript walker it replaces on long texts: the same sums, block sums,
-// anchor pairs, and the secret scanner's keyword trigram ends, for texts that
-// cross the kernel's chunk boundaries; and the shipped bytes match the .wat.
+// The WebAssembly walks (src/scan/wasm/) against the JavaScript walkers they
+// replace on long texts: the word walk's sums, block sums, anchor pairs and
+// the secret scanner's keyword trigram ends, and the full-feature walk's sums
+// and block sums, for texts and regions that cross the kernels' chunk
+// boundaries; and the shipped bytes match the .wat sources.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AnchorProbe, setWordWalkKernel, walkWordTables, type WordTable } from '../../src/scan/features.ts';
+import { AnchorProbe, DEFAULT_SPEC, setWordWalkKernel, walkFeatures, walkWordTables, type WordTable } from '../../src/scan/features.ts';
 import { anchorProbe } from '../../src/scan/heuristics.ts';
 import { rot13Bitmap } from '../../src/scan/decode.ts';
 import { builtinSecrets, findSecrets } from '../../src/scan/secrets.ts';
 import { wordWalkKernel } from '../../src/scan/wasm/word-walk.ts';
 import { WASM_BASE64 } from '../../src/scan/wasm/word-walk.wasm.ts';
+import { WASM_BASE64 as FULL_WASM_BASE64 } from '../../src/scan/wasm/full-walk.wasm.ts';
+import { fullWalkKernel } from '../../src/scan/wasm/full-walk.ts';
 import { generatedModule } from '../../scripts/build-wasm.ts';
 import { Scanner } from '../../src/scan/scanner.ts';
 
@@ -54,13 +57,38 @@ function walk(text: string, kernel: boolean, sa: number | undefined, sb: number 
   }
 }
 
-test('the kernel loads', () => {
+test('the kernels load', () => {
   assert.ok(wordWalkKernel(), 'WebAssembly word walk failed to load');
+  assert.ok(fullWalkKernel(), 'WebAssembly full walk failed to load');
 });
 
-test('the shipped kernel bytes are built from word-walk.wat (npm run build:wasm)', async () => {
-  const generated = await generatedModule('word-walk.wat');
-  assert.ok(generated.includes(`'${WASM_BASE64}'`), 'src/scan/wasm/word-walk.wasm.ts is out of date: run npm run build:wasm');
+test('the shipped kernel bytes are built from the .wat sources (npm run build:wasm)', async () => {
+  for (const [wat, b64] of [['word-walk.wat', WASM_BASE64], ['full-walk.wat', FULL_WASM_BASE64]] as const) {
+    const generated = await generatedModule(wat);
+    assert.ok(generated.includes(`'${b64}'`), `the module generated from ${wat} is out of date: run npm run build:wasm`);
+  }
+});
+
+test('full-feature walk: kernel and JavaScript walker agree on sums and block sums, any region', () => {
+  const WF = weights(3, DEFAULT_SPEC.bits);
+  fc.assert(
+    fc.property(longTexts, fc.nat(), fc.nat(), fc.constantFrom(16, 96, undefined), (text, a, b, size) => {
+      const start = a % 300;
+      const end = Math.max(start, text.length - (b % 300));
+      const run = (kernel: boolean) => {
+        const was = setWordWalkKernel(kernel);
+        try {
+          const nb = size ? Math.ceil((end - start) / size) + 1 : 0;
+          const blocks = size ? { size, sums: new Float64Array(nb), ns: new Int32Array(nb) } : undefined;
+          return { r: walkFeatures(text, start, end, DEFAULT_SPEC, WF, null, blocks), blocks };
+        } finally {
+          setWordWalkKernel(was);
+        }
+      };
+      assert.deepEqual(run(true), run(false));
+    }),
+    { numRuns: 60, endOnFailure: true },
+  );
 });
 
 test('kernel and JavaScript walker agree: sums, block sums, anchor pairs', () => {
