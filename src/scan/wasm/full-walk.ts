@@ -10,6 +10,7 @@
 // returns undefined and the JavaScript walker does the work.
 
 import { Buffer } from 'node:buffer';
+import { ensureMemory, lazyKernel } from './kernel.ts';
 import { WASM_BASE64 } from './full-walk.wasm.ts';
 import { FEATURE_FOLD, WORDCH } from '../word-chars.ts';
 
@@ -31,14 +32,9 @@ export class FullWalkKernel {
 
   constructor(module: WebAssembly.Module) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
-    this.ensure(TABLE);
+    ensureMemory(this.x.memory, TABLE);
     new Uint16Array(this.x.memory.buffer, 0, 65536).set(WORDCH);
     new Uint16Array(this.x.memory.buffer, 131072, 65536).set(FEATURE_FOLD);
-  }
-
-  private ensure(bytes: number): void {
-    const have = this.x.memory.buffer.byteLength;
-    if (bytes > have) this.x.memory.grow(Math.ceil((bytes - have) / 65536));
   }
 
   /**
@@ -53,7 +49,7 @@ export class FullWalkKernel {
     const chunk = Math.max(1, Math.floor(CHUNK / step)) * step;
     const txt = (TABLE + size + 15) & ~15;
     const rec = (txt + 2 * (chunk + 1) + 7) & ~7;
-    this.ensure(rec + 8 * (Math.floor(chunk / step) + 2));
+    ensureMemory(this.x.memory, rec + 8 * (Math.floor(chunk / step) + 2));
     if (this.table !== weights) {
       new Int8Array(x.memory.buffer, TABLE, size).set(weights);
       this.table = weights;
@@ -83,16 +79,5 @@ export class FullWalkKernel {
   }
 }
 
-let kernel: FullWalkKernel | null | undefined;
-
 /** The shared kernel, built on first use; undefined where WebAssembly is missing or the module fails to load. */
-export function fullWalkKernel(): FullWalkKernel | undefined {
-  if (kernel === undefined) {
-    try {
-      kernel = new FullWalkKernel(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')));
-    } catch {
-      kernel = null;
-    }
-  }
-  return kernel ?? undefined;
-}
+export const fullWalkKernel = lazyKernel(WASM_BASE64, (module) => new FullWalkKernel(module));

@@ -10,6 +10,7 @@
 // returns undefined and the JavaScript walker does the work.
 
 import { Buffer } from 'node:buffer';
+import { ensureMemory, lazyKernel } from './kernel.ts';
 import { WASM_BASE64 } from './word-walk.wasm.ts';
 import { WORDCH } from '../word-chars.ts';
 
@@ -78,13 +79,8 @@ export class WordWalkKernel {
 
   constructor(module: WebAssembly.Module) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
-    this.ensure(TABLES);
+    ensureMemory(this.x.memory, TABLES);
     new Uint16Array(this.x.memory.buffer, 0, 65536).set(WORDCH);
-  }
-
-  private ensure(bytes: number): void {
-    const have = this.x.memory.buffer.byteLength;
-    if (bytes > have) this.x.memory.grow(Math.ceil((bytes - have) / 65536));
   }
 
   /** Copies a table or bitmap into the kernel's memory unless it is already there (weights are long-lived model data). */
@@ -108,7 +104,7 @@ export class WordWalkKernel {
     const rec = txt + 2 * chunk;
     const out = rec + 12 * (Math.floor(chunk / step) + 1);
     const triOut = out + 8 * (Math.floor(chunk / 2) + 2);
-    this.ensure(triOut + 4 * chunk);
+    ensureMemory(this.x.memory, triOut + 4 * chunk);
     if (this.tables[0] !== a.weights || (b && this.tables[1] !== b.weights)) {
       // A table's place depends on bits: reload both when either changed.
       this.tables = [null, null];
@@ -174,16 +170,5 @@ export class WordWalkKernel {
   }
 }
 
-let kernel: WordWalkKernel | null | undefined;
-
 /** The shared kernel, built on first use; undefined where WebAssembly is missing or the module fails to load. */
-export function wordWalkKernel(): WordWalkKernel | undefined {
-  if (kernel === undefined) {
-    try {
-      kernel = new WordWalkKernel(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')));
-    } catch {
-      kernel = null;
-    }
-  }
-  return kernel ?? undefined;
-}
+export const wordWalkKernel = lazyKernel(WASM_BASE64, (module) => new WordWalkKernel(module));
