@@ -9,6 +9,7 @@
 
 import { wordWalkKernel, type TrigramSink, type WalkState } from './wasm/word-walk.ts';
 import { FEATURE_FOLD as FOLD, WORDCH } from './word-chars.ts';
+import { Int32List } from './int32-list.ts';
 import { fullWalkKernel } from './wasm/full-walk.ts';
 
 export interface FeatureSpec {
@@ -290,13 +291,10 @@ export interface WordTable {
  * (the heuristics' anchor words: see heuristics.ts). A word whose hash falls
  * in `bitmap` is reported as the pair (start, hash); a word holding a
  * character from U+00C0 up, which the regex word boundary splits differently,
- * as (~start, length) for the caller to search itself. Pairs go to a growing
- * Int32Array: a long text has tens of thousands of them, and a JS array of
- * 32-bit hashes boxes each one.
+ * as (~start, length) for the caller to search itself.
  */
 export class AnchorProbe {
-  private buf = new Int32Array(1024);
-  private n = 0;
+  private readonly list = new Int32List();
   /** Set by the walker's caller once the pairs cover the whole text. */
   filled = false;
   /**
@@ -310,17 +308,16 @@ export class AnchorProbe {
   ) {}
 
   push(a: number, b: number): void {
-    if (this.n + 2 > this.buf.length) {
-      const grown = new Int32Array(this.buf.length * 2);
-      grown.set(this.buf);
-      this.buf = grown;
-    }
-    this.buf[this.n++] = a;
-    this.buf[this.n++] = b;
+    this.list.push2(a, b);
+  }
+
+  /** Pairs reported in bulk (the WebAssembly walk). */
+  add(pairs: Int32Array): void {
+    this.list.addAll(pairs);
   }
 
   pairs(): Int32Array {
-    return this.buf.subarray(0, this.n);
+    return this.list.view();
   }
 }
 
@@ -332,8 +329,8 @@ function walkWords(text: string, start: number, end: number, bits: number, weigh
  * Word unigrams + bigrams, summing the weights of one or two tables (the two
  * heads' screening models share their features) and optionally probing for
  * anchor words: one walk for what would otherwise be three. Returns the first
- * table's sum. This loop is the whole cost of screening long texts, so it is
- * flat on purpose; walkGeneral is the reference it is tested against.
+ * table's sum. Long texts walk in the WebAssembly kernel (wasm/word-walk.ts);
+ * walkGeneral is the reference both walkers are tested against.
  */
 export function walkWordTables(text: string, start: number, end: number, bits: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null): { sum: number; n: number } {
   // Blocks as an outer loop: the inner loop is the character walk alone (a
@@ -347,14 +344,58 @@ export function walkWordTables(text: string, start: number, end: number, bits: n
   return closeWalk(end, bits, a, b, probe, st);
 }
 
-/** The JavaScript word walk (the kernel's reference): everything up to the virtual trailing space. */
+/**
+ * The work per word of the word walks: both tables' unigram and bigram
+ * weights, and the anchor probe. The JavaScript walk calls it per word and
+ * the end of both walks for the last one; the WebAssembly kernel does the same
+ * inline. (The JavaScript walk is the reference and the fallback: texts long
+ * enough to be screened go to the kernel.)
+ */
+class WordSums {
+  sum = 0;
+  sum2 = 0;
+  n = 0;
+  prevWord = 0;
+  havePrev = false;
+  private readonly mask: number;
+  constructor(
+    bits: number,
+    private readonly wa: Int8Array,
+    private readonly wb: Int8Array | null,
+    private readonly probe: AnchorProbe | null,
+  ) {
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** The word that ends before `at + wordLen`, starting at `at`. */
+  word(word: number, wordLen: number, wide: number, at: number): void {
+    let h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= this.mask;
+    this.sum += this.wa[h]!;
+    if (this.wb) this.sum2 += this.wb[h]!;
+    this.n++;
+    if (this.havePrev) {
+      h = Math.imul(Math.imul(this.prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= this.mask;
+      this.sum += this.wa[h]!;
+      if (this.wb) this.sum2 += this.wb[h]!;
+      this.n++;
+    }
+    const probe = this.probe;
+    if (probe) {
+      if (wide >= 0x80) probe.push(~at, wordLen);
+      else {
+        const k = anchorBucket(word);
+        if ((probe.bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe.push(at, word);
+      }
+    }
+    this.prevWord = word;
+    this.havePrev = true;
+  }
+}
+
+/** The JavaScript word walk: everything up to the virtual trailing space. */
 function walkWordsJs(text: string, start: number, end: number, bits: number, step: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null): WalkState {
-  const mask = (1 << bits) - 1;
-  const wa = a.weights;
-  const wb = b ? b.weights : null;
-  const bitmap = probe ? probe.bitmap : null;
-  let word = 0, wordLen = 0, wide = 0, prevWord = 0, havePrev = false;
-  let n = 0, sum = 0, sum2 = 0, h = 0, k = 0;
+  const acc = new WordSums(bits, a.weights, b ? b.weights : null, probe);
+  let word = 0, wordLen = 0, wide = 0;
   let ka = 0, kb = 0;
   for (let bs = start; bs < end; bs += step) {
     const be = Math.min(end, bs + step);
@@ -365,25 +406,7 @@ function walkWordsJs(text: string, start: number, end: number, bits: number, ste
         wordLen++;
         wide |= c;
       } else if (wordLen > 0) {
-        h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
-        sum += wa[h]!;
-        if (wb) sum2 += wb[h]!;
-        n++;
-        if (havePrev) {
-          h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
-          sum += wa[h]!;
-          if (wb) sum2 += wb[h]!;
-          n++;
-        }
-        if (bitmap) {
-          if (wide >= 0x80) probe!.push(~(i - wordLen), wordLen);
-          else {
-            k = (word ^ (word >>> 16)) & 0xffff;
-            if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.push(i - wordLen, word);
-          }
-        }
-        prevWord = word;
-        havePrev = true;
+        acc.word(word, wordLen, wide, i - wordLen);
         word = 0;
         wordLen = 0;
         wide = 0;
@@ -391,51 +414,26 @@ function walkWordsJs(text: string, start: number, end: number, bits: number, ste
     }
     if (be - bs === step) {
       if (a.blocks && (be - start) % a.blocks.size === 0) {
-        a.blocks.sums[++ka] = sum;
-        a.blocks.ns[ka] = n;
+        a.blocks.sums[++ka] = acc.sum;
+        a.blocks.ns[ka] = acc.n;
       }
       if (b?.blocks && (be - start) % b.blocks.size === 0) {
-        b.blocks.sums[++kb] = sum2;
-        b.blocks.ns[kb] = n;
+        b.blocks.sums[++kb] = acc.sum2;
+        b.blocks.ns[kb] = acc.n;
       }
     }
   }
-  return { word, wordLen, wide, prevWord, havePrev, sum, sum2, n, ka, kb };
+  return { word, wordLen, wide, prevWord: acc.prevWord, havePrev: acc.havePrev, sum: acc.sum, sum2: acc.sum2, n: acc.n, ka, kb };
 }
 
 /**
  * The end of both word walks: the virtual trailing space closes the last
- * word (the loop body once more: a test for it inside the loop, as walkFull
- * has, costs the walk ~15%), and blocks past the last full one get the totals.
+ * word, and blocks past the last full one get the totals.
  */
 function closeWalk(end: number, bits: number, a: WordTable, b: WordTable | null, probe: AnchorProbe | null, st: WalkState): { sum: number; n: number } {
-  const mask = (1 << bits) - 1;
-  const wa = a.weights;
-  const wb = b ? b.weights : null;
-  const bitmap = probe ? probe.bitmap : null;
-  const { word, wordLen, wide, prevWord, havePrev, ka, kb } = st;
-  let { sum, sum2, n } = st;
-  let h = 0, k = 0;
-  if (wordLen > 0) {
-    h = Math.imul(word ^ 0x1001, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
-    sum += wa[h]!;
-    if (wb) sum2 += wb[h]!;
-    n++;
-    if (havePrev) {
-      h = Math.imul(Math.imul(prevWord, 0x9e3779b1) ^ word ^ 0x2002, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; h &= mask;
-      sum += wa[h]!;
-      if (wb) sum2 += wb[h]!;
-      n++;
-    }
-    if (bitmap) {
-      if (wide >= 0x80) probe!.push(~(end - wordLen), wordLen);
-      else {
-        k = (word ^ (word >>> 16)) & 0xffff;
-        if ((bitmap[k >>> 5]! & (1 << (k & 31))) !== 0) probe!.push(end - wordLen, word);
-      }
-    }
-  }
-  if (a.blocks) for (let x = ka + 1; x < a.blocks.sums.length; x++) (a.blocks.sums[x] = sum), (a.blocks.ns[x] = n);
-  if (b?.blocks) for (let x = kb + 1; x < b.blocks.sums.length; x++) (b.blocks.sums[x] = sum2), (b.blocks.ns[x] = n);
-  return { sum, n };
+  const acc = Object.assign(new WordSums(bits, a.weights, b ? b.weights : null, probe), { sum: st.sum, sum2: st.sum2, n: st.n, prevWord: st.prevWord, havePrev: st.havePrev });
+  if (st.wordLen > 0) acc.word(st.word, st.wordLen, st.wide, end - st.wordLen);
+  if (a.blocks) for (let x = st.ka + 1; x < a.blocks.sums.length; x++) (a.blocks.sums[x] = acc.sum), (a.blocks.ns[x] = acc.n);
+  if (b?.blocks) for (let x = st.kb + 1; x < b.blocks.sums.length; x++) (b.blocks.sums[x] = acc.sum2), (b.blocks.ns[x] = acc.n);
+  return { sum: acc.sum, n: acc.n };
 }

@@ -8,6 +8,7 @@
 import { RE2JS } from 're2js';
 import { SECRET_RULES, type SecretRuleDef } from './secret-rules.ts';
 import type { Finding } from './types.ts';
+import { Int32List } from './int32-list.ts';
 import { trieRegex } from './trie.ts';
 
 export { trieRegex };
@@ -150,8 +151,7 @@ export class KeywordScanner {
  * walk, which reads every character anyway); `filled` once they cover it all.
  */
 export class TrigramProbe {
-  private buf = new Int32Array(4096);
-  private n = 0;
+  private readonly list = new Int32List(4096);
   filled = false;
   constructor(
     readonly bits: Int32Array,
@@ -159,17 +159,11 @@ export class TrigramProbe {
   ) {}
 
   add(positions: Int32Array): void {
-    if (this.n + positions.length > this.buf.length) {
-      const grown = new Int32Array(Math.max(this.buf.length * 2, this.n + positions.length));
-      grown.set(this.buf.subarray(0, this.n));
-      this.buf = grown;
-    }
-    this.buf.set(positions, this.n);
-    this.n += positions.length;
+    this.list.addAll(positions);
   }
 
   positions(): Int32Array {
-    return this.buf.subarray(0, this.n);
+    return this.list.view();
   }
 }
 

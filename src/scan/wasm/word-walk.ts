@@ -59,7 +59,7 @@ export interface TrigramSink {
 /** The anchor probe of features.ts, as the kernel sees it. */
 export interface ProbeSink {
   readonly bitmap: Uint32Array;
-  push(a: number, b: number): void;
+  add(pairs: Int32Array): void;
   trigrams?: TrigramSink;
 }
 
@@ -83,13 +83,6 @@ export class WordWalkKernel {
     new Uint16Array(this.x.memory.buffer, 0, 65536).set(WORDCH);
   }
 
-  /** Copies a table or bitmap into the kernel's memory unless it is already there (weights are long-lived model data). */
-  private load(slot: 0 | 1, weights: Int8Array, at: number): void {
-    if (this.tables[slot] === weights) return;
-    new Int8Array(this.x.memory.buffer, at, weights.length).set(weights);
-    this.tables[slot] = weights;
-  }
-
   /**
    * Walks text[start, end) as walkWordTables does up to (not including) the
    * virtual trailing space; `step` as there. Returns the open state.
@@ -105,11 +98,12 @@ export class WordWalkKernel {
     const out = rec + 12 * (Math.floor(chunk / step) + 1);
     const triOut = out + 8 * (Math.floor(chunk / 2) + 2);
     ensureMemory(this.x.memory, triOut + 4 * chunk);
+    // Weights are long-lived model data: copied in only when they change. The
+    // second table's place depends on bits, so both are copied when either changes.
     if (this.tables[0] !== a.weights || (b && this.tables[1] !== b.weights)) {
-      // A table's place depends on bits: reload both when either changed.
-      this.tables = [null, null];
-      this.load(0, a.weights, TABLES);
-      if (b) this.load(1, b.weights, tb);
+      new Int8Array(x.memory.buffer, TABLES, size).set(a.weights);
+      if (b) new Int8Array(x.memory.buffer, tb, size).set(b.weights);
+      this.tables = [a.weights, b ? b.weights : null];
     }
     if (probe && this.bitmap !== probe.bitmap) {
       new Uint32Array(x.memory.buffer, BITMAP, 2048).set(probe.bitmap);
@@ -148,10 +142,7 @@ export class WordWalkKernel {
       sum += x.sumA.value as number;
       sum2 += x.sumB.value as number;
       n += x.count.value as number;
-      if (probe && pairs > 0) {
-        const p = new Int32Array(buf, out, 2 * pairs);
-        for (let i = 0; i < p.length; i += 2) probe.push(p[i]!, p[i + 1]!);
-      }
+      if (probe && pairs > 0) probe.add(new Int32Array(buf, out, 2 * pairs));
       if (tri) tri.add(new Int32Array(buf, triOut, x.trigramCount.value as number));
     }
     if (tri) tri.filled = start === 0 && end === text.length;
