@@ -10,6 +10,7 @@ import { SECRET_RULES, type SecretRuleDef } from './secret-rules.ts';
 import type { Finding } from './types.ts';
 import { Int32List } from './int32-list.ts';
 import { trieRegex } from './trie.ts';
+import { hasTokenRun, minTokenRun } from './token-run.ts';
 
 export { trieRegex };
 
@@ -19,6 +20,8 @@ export interface CompiledSecretRule {
   /** Characters before/after a keyword hit that the regex may see. */
   before: number;
   after: number;
+  /** Non-blank characters in a row that every value holds (minTokenRun): a window without such a run is skipped. */
+  run: number;
 }
 
 export interface SecretEngine {
@@ -182,7 +185,7 @@ export function compileSecretRules(defs: SecretRuleDef[]): SecretEngine {
     // Keywords sit at the start of the token or in the key name just before the value,
     // so a short reach around each hit is enough; armored keys span many lines.
     const long = /private-key|putty/.test(def.id);
-    const i = rules.push({ def, re, before: 80, after: long ? 16384 : 360 }) - 1;
+    const i = rules.push({ def, re, before: 80, after: long ? 16384 : 360, run: minTokenRun(def.regex, def.group ?? 0) }) - 1;
     if (def.keywords.length === 0) always.push(i);
     for (const k of def.keywords) {
       const key = k.toLowerCase();
@@ -337,6 +340,7 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
     const r = engine.rules[ri]!;
     if (opts.disabled?.has(r.def.id)) continue;
     for (const [ws, we] of list) {
+      if (r.run > 1 && !hasTokenRun(text, ws, we, r.run)) continue; // prose near "pat" or "ado" holds no 52-character token
       const sub = ws === 0 && we === text.length ? text : text.slice(ws, we);
       if (!r.re.test(sub)) continue; // the boolean test (re2js DFA) is much cheaper than finding spans
       matchWindow(text, ri, r, ws, sub, sub.length, out, seen);
