@@ -302,14 +302,22 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
   };
 }
 
-const STOP = new Set('a an and are as at be by can do for from have i if in is it me my no not now of on or so than that the this to we what will with you your all any new'.split(' '));
+/**
+ * English stopwords, the most frequent first (by general English word
+ * frequency). A phrase of stopwords only ("you are now", "from now on") is
+ * anchored on its rarest one: "now" fires a tenth as often as "you" in prose,
+ * and every anchor hit is a phrase check.
+ */
+const STOP_BY_FREQUENCY = 'the of and to a in is you that it for on are with as i be at have this from or an by not we what all can will your if my so do no me than now new any'.split(' ');
+const STOP_RANK = new Map(STOP_BY_FREQUENCY.map((w, i) => [w, i + 1]));
 
-/** The anchor of a phrase: its longest non-stopword word (or longest word, or the phrase itself when it has none). */
+/** The anchor of a phrase: its longest non-stopword word (or rarest stopword, or the phrase itself when it has no word). */
 function anchor(p: string): { word: string; offset: number } {
   let best: { word: string; offset: number } | undefined;
   let bestScore = -1;
   for (const m of p.matchAll(/\w+/g)) {
-    const score = m[0].length + (STOP.has(m[0]) ? 0 : 100);
+    const rank = STOP_RANK.get(m[0]);
+    const score = rank === undefined ? 100 + m[0].length : rank / 100;
     if (score > bestScore) {
       bestScore = score;
       best = { word: m[0], offset: m.index };
