@@ -6,6 +6,7 @@
 
 import { Buffer } from 'node:buffer';
 import { wordBitmap, wordHash } from './features.ts';
+import { StartChars } from './start-chars.ts';
 
 export type Layer = 'base64' | 'hex' | 'url' | 'rot13' | 'tags';
 
@@ -50,6 +51,7 @@ const ROT13_HINT = new RegExp(`\\b(?:${ROT13_HINT_WORDS.join('|')})\\b`, 'g');
 const ROT13_ANY = new RegExp(ROT13_HINT.source, 'i');
 const ROT13_PLAIN = /\b(?:the|and|you|is|to|of|in|that|it|for)\b/g;
 const ROT13_HASHES: ReadonlySet<number> = new Set(ROT13_HINT_WORDS.map(wordHash));
+const ROT13_STARTS = new StartChars(ROT13_HINT_WORDS);
 
 /** Bitmap of the ROT13 hint words for an AnchorProbe: the scanner's word walk then finds the lines worth a look (see decodeLayers). */
 export function rot13Bitmap(): Uint32Array {
@@ -209,7 +211,7 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
       const a = w[i]!;
       const at = a >= 0 ? a : ~a;
       if (at < done) continue;
-      if (a >= 0 ? !ROT13_HASHES.has(w[i + 1]!) : !ROT13_ANY.test(text.slice(at, at + w[i + 1]!))) continue;
+      if (a >= 0 ? !ROT13_HASHES.has(w[i + 1]!) : !ROT13_STARTS.within(text, at, at + w[i + 1]!) || !ROT13_ANY.test(text.slice(at, at + w[i + 1]!))) continue;
       const lineStart = text.lastIndexOf('\n', at) + 1;
       let lineEnd = text.indexOf('\n', at);
       if (lineEnd < 0) lineEnd = text.length;

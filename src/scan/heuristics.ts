@@ -10,6 +10,7 @@
 
 import { trieRegex } from './trie.ts';
 import { wordBitmap, wordHash, AnchorProbe } from './features.ts';
+import { StartChars } from './start-chars.ts';
 
 export interface HeuristicRule {
   id: string;
@@ -231,6 +232,8 @@ interface Compiled {
    */
   byToken: Map<number, Array<{ phrase: string; offset: number }>>;
   bitmap: Uint32Array;
+  /** Units that can start an anchor (startChars): a reported wide word without one is passed over. */
+  starts: StartChars;
   /** Length of the longest anchor word. */
   longest: number;
 }
@@ -299,6 +302,7 @@ export function compileRules(rules: HeuristicRule[] = RULES): Compiled {
     wordsOnly: new RegExp(wordSrc, 'gi'),
     others: other.length ? new RegExp(other.join('|'), 'gi') : undefined,
     byHead, byPhrase, lead, trail, byToken, bitmap, longest,
+    starts: new StartChars(byHead.keys()),
   };
 }
 
@@ -476,7 +480,7 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
         // run on past its end, through an underscore).
         const s = ~a;
         const e = s + anchors[i + 1]!;
-        search(s, e, Math.min(text.length, e + compiled.longest));
+        if (compiled.starts.within(text, s, e)) search(s, e, Math.min(text.length, e + compiled.longest));
       }
     }
   }
