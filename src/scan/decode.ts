@@ -7,6 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { wordBitmap, wordHash } from './features.ts';
 import { StartChars } from './start-chars.ts';
+import { Int32List } from './int32-list.ts';
 
 export type Layer = 'base64' | 'hex' | 'url' | 'rot13' | 'tags';
 
@@ -29,7 +30,21 @@ export interface DecodeOptions {
    * ROT13, instead of a regex pass over the whole text.
    */
   words?: ArrayLike<number>;
+  /** The candidate runs over this same text, from a filled RunProbe (the word walk's): decode's own run passes are skipped. */
+  runs?: CandidateRuns;
 }
+
+/** Maximal runs long enough to be an encoded segment, as (start, end) pairs in text order. */
+export interface CandidateRuns {
+  /** Runs of the base64 alphabet (standard and URL-safe), at least MIN_BASE64 long; hex runs are among them. */
+  base64: ArrayLike<number>;
+  /** Runs of hex digits and spaced-hex separators, at least MIN_SPACED_HEX long. */
+  hex: ArrayLike<number>;
+}
+
+const MIN_BASE64 = 16;
+/** Six hex pairs with their five separators. */
+const MIN_SPACED_HEX = 17;
 
 const HEX_ESCAPED = /(?:\\x[0-9a-fA-F]{2}){4,}/g;
 const HEX_ONLY = /^[0-9a-fA-F]+$/;
@@ -127,6 +142,36 @@ function runs(text: string, bit: number, min: number, from: number): number {
   return -1;
 }
 
+/** The candidate runs by decode's own passes (runs() above). */
+export function candidateRuns(text: string): CandidateRuns {
+  const pass = (bit: number, min: number) => {
+    const out: number[] = [];
+    for (let r = runs(text, bit, min, 0); r >= 0; r = runs(text, bit, min, runEnd + 1)) out.push(r, runEnd);
+    return out;
+  };
+  return { base64: pass(1, MIN_BASE64), hex: pass(2, MIN_SPACED_HEX) };
+}
+
+/**
+ * A sink for the WebAssembly word walk to report the candidate runs into
+ * while the text is in its memory anyway (features.ts AnchorProbe,
+ * wasm/word-walk.ts): decodeLayers then takes them as `runs`.
+ */
+export class RunProbe {
+  readonly classes = CLS;
+  readonly min = [MIN_BASE64, MIN_SPACED_HEX] as const;
+  private readonly lists = [new Int32List(), new Int32List()];
+  filled = false;
+
+  add(bit: 1 | 2, pairs: Int32Array): void {
+    this.lists[bit - 1]!.addAll(pairs);
+  }
+
+  runs(): CandidateRuns {
+    return { base64: this.lists[0]!.view(), hex: this.lists[1]!.view() };
+  }
+}
+
 /** Finds and decodes encoded segments of `text`. Bounded by `opts`. */
 export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
   const out: Decoded[] = [];
@@ -140,21 +185,22 @@ export function decodeLayers(text: string, opts: DecodeOptions): Decoded[] {
   };
   // Candidates: runs of 16+ characters of the base64 alphabet (hex runs are a
   // subset), and six or more space/colon/comma-separated hex pairs (17+
-  // characters), found by runs() below.
+  // characters): from the word walk's RunProbe, or found by runs() here.
   const cands: Array<{ layer: Layer; start: number; end: number; kind: 'run' | 'spaced' }> = [];
   const n = text.length;
-  for (let r = runs(text, 1, 16, 0); r >= 0; r = runs(text, 1, 16, runEnd + 1)) {
-    const st = r;
-    const en = runEnd;
+  const found = opts.runs ?? candidateRuns(text);
+  for (let k = 0; k + 1 < found.base64.length; k += 2) {
+    const st = found.base64[k]!;
+    const en = found.base64[k + 1]!;
     const run = text.slice(st, en);
     const allHex = HEX_ONLY.test(run);
     let e = en;
     while (e < n && e - en < 2 && text.charCodeAt(e) === 0x3d) e++; // '=' padding
     cands.push({ layer: allHex && run.length % 2 === 0 ? 'hex' : 'base64', start: st, end: allHex ? en : e, kind: 'run' });
   }
-  for (let r = runs(text, 2, 17, 0); r >= 0; r = runs(text, 2, 17, runEnd + 1)) {
-    const st = r;
-    const run = text.slice(st, runEnd); // the regex must not search past the run
+  for (let k = 0; k + 1 < found.hex.length; k += 2) {
+    const st = found.hex[k]!;
+    const run = text.slice(st, found.hex[k + 1]!); // the regex must not search past the run
     SPACED_HEX.lastIndex = 0;
     for (let m = SPACED_HEX.exec(run); m; m = SPACED_HEX.exec(run)) cands.push({ layer: 'hex', start: st + m.index, end: st + m.index + m[0].length, kind: 'spaced' });
   }

@@ -7,7 +7,7 @@
 // hashes: O(1) work and no allocation per character; this loop is the
 // classifier's whole cost, so it is written flat on purpose.
 
-import { wordWalkKernel, type TrigramSink, type WalkState } from './wasm/word-walk.ts';
+import { wordWalkKernel, type RunSink, type TrigramSink, type WalkState } from './wasm/word-walk.ts';
 import { FEATURE_FOLD as FOLD, WORDCH } from './word-chars.ts';
 import { Int32List } from './int32-list.ts';
 import { fullWalkKernel } from './wasm/full-walk.ts';
@@ -297,15 +297,22 @@ export class AnchorProbe {
   private readonly list = new Int32List();
   /** Set by the walker's caller once the pairs cover the whole text. */
   filled = false;
+  /** Where the WebAssembly walk also reports the secret scanner's keyword trigrams. */
+  readonly trigrams?: TrigramSink;
+  /** Where the WebAssembly walk also reports decode's candidate runs. */
+  readonly runs?: RunSink;
   /**
-   * @param trigrams where the WebAssembly walk also reports the secret
-   * scanner's keyword trigrams (it sets `trigrams.filled`); the JavaScript
-   * walk leaves it unfilled and the secret scanner makes its own pass.
+   * @param also where the WebAssembly walk also reports what other detectors
+   * would find with passes of their own (it sets each sink's `filled`); the
+   * JavaScript walk leaves them unfilled, and those detectors make their own passes.
    */
   constructor(
     readonly bitmap: Uint32Array,
-    readonly trigrams?: TrigramSink,
-  ) {}
+    also: { trigrams?: TrigramSink; runs?: RunSink } = {},
+  ) {
+    this.trigrams = also.trigrams;
+    this.runs = also.runs;
+  }
 
   push(a: number, b: number): void {
     this.list.push2(a, b);

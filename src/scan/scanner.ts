@@ -13,7 +13,7 @@
 
 import { Buffer } from 'node:buffer';
 import { normalize, toOriginal, type Normalized } from './normalize.ts';
-import { decodeLayers, rot13Bitmap, type Layer } from './decode.ts';
+import { decodeLayers, rot13Bitmap, RunProbe, type CandidateRuns, type Layer } from './decode.ts';
 import { anchorProbe, findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
 import { builtinClassifier, LinearClassifier, SCREEN_FROM } from './classifier.ts';
 import { AnchorProbe } from './features.ts';
@@ -77,9 +77,11 @@ interface Piece {
    * The built-in classifier's score, taken first on a long text because its
    * word walk also collects the word candidates the heuristics (anchor words)
    * and decode (ROT13 hint words) would otherwise each find with a regex pass
-   * of their own. An error is kept to be reported as classifySync would.
+   * of their own; in the WebAssembly walk also the secret scanner's keyword
+   * trigrams and decode's candidate runs. An error is kept to be reported as
+   * classifySync would.
    */
-  early?: { classifier: InjectionClassifier; score: number | Error; words?: Int32Array; trigramEnds?: Int32Array };
+  early?: { classifier: InjectionClassifier; score: number | Error; words?: Int32Array; trigramEnds?: Int32Array; runs?: CandidateRuns };
 }
 
 interface Unit {
@@ -216,7 +218,7 @@ export class Scanner {
     addPiece(t, [], { start: 0, end: text.length }, norm, injection ? this.scoreEarly(t, point) : undefined);
 
     if (det.decode !== false) {
-      const decoded = decodeLayers(t, { maxChars: 4 * MIB, maxSegments: 256, words: pieces[0]?.early?.words });
+      const decoded = decodeLayers(t, { maxChars: 4 * MIB, maxSegments: 256, words: pieces[0]?.early?.words, runs: pieces[0]?.early?.runs });
       if (norm.tagText) decoded.push({ layer: 'tags', start: 0, end: t.length, text: norm.tagText });
       let budget = 4 * MIB;
       const visit = (layerText: string, layers: Layer[], span: { start: number; end: number }, depth: number) => {
@@ -244,16 +246,23 @@ export class Scanner {
   /**
    * The built-in classifier on a long text, collecting the heuristics' and
    * decode's word candidates on the way, and (in the WebAssembly walk) the
-   * secret scanner's keyword trigrams (see Piece.early).
+   * secret scanner's keyword trigrams and decode's candidate runs (see Piece.early).
    */
   private scoreEarly(t: string, point: ScanPoint): Piece['early'] {
     const cl = this.classifiers.find((c): c is LinearClassifier => c instanceof LinearClassifier);
     if (!cl || t.length <= SCREEN_FROM) return undefined;
     const trigrams = this.section.detectors?.secrets !== false ? this.secrets.keywords.probe() : undefined;
-    const probe = new AnchorProbe((PROBE_BITMAP ??= anchorProbe(undefined, rot13Bitmap()).bitmap), trigrams);
+    const runs = this.section.detectors?.decode !== false ? new RunProbe() : undefined;
+    const probe = new AnchorProbe((PROBE_BITMAP ??= anchorProbe(undefined, rot13Bitmap()).bitmap), { trigrams, runs });
     try {
       const score = cl.score(t, point, probe);
-      return { classifier: cl, score, words: probe.filled ? probe.pairs() : undefined, trigramEnds: trigrams?.filled ? trigrams.positions() : undefined };
+      return {
+        classifier: cl,
+        score,
+        words: probe.filled ? probe.pairs() : undefined,
+        trigramEnds: trigrams?.filled ? trigrams.positions() : undefined,
+        runs: runs?.filled ? runs.runs() : undefined,
+      };
     } catch (e) {
       return { classifier: cl, score: e instanceof Error ? e : new Error(String(e)) };
     }

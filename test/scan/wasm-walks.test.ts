@@ -1,6 +1,6 @@
 // The WebAssembly walks (src/scan/wasm/) against the JavaScript walkers they
 // replace on long texts: the word walk's sums, block sums, anchor pairs and
-// the secret scanner's keyword trigram ends, and the full-feature walk's sums
+// the secret scanner's keyword trigram ends and decode's candidate runs, and the full-feature walk's sums
 // and block sums, for texts and regions that cross the kernels' chunk
 // boundaries; and the shipped bytes match the .wat sources.
 
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AnchorProbe, DEFAULT_SPEC, setWordWalkKernel, walkFeatures, walkWordTables, type WordTable } from '../../src/scan/features.ts';
 import { anchorProbe } from '../../src/scan/heuristics.ts';
-import { rot13Bitmap } from '../../src/scan/decode.ts';
+import { candidateRuns, decodeLayers, rot13Bitmap, RunProbe } from '../../src/scan/decode.ts';
 import { builtinSecrets, findSecrets } from '../../src/scan/secrets.ts';
 import { wordWalkKernel } from '../../src/scan/wasm/word-walk.ts';
 import { WASM_BASE64 } from '../../src/scan/wasm/word-walk.wasm.ts';
@@ -49,9 +49,10 @@ function walk(text: string, kernel: boolean, sa: number | undefined, sb: number 
     const a = table(WA, sa, text.length);
     const b = sb === null ? null : table(WB, sb, text.length);
     const trigrams = builtinSecrets().keywords.probe();
-    const probe = new AnchorProbe(bitmap, trigrams);
+    const runs = new RunProbe();
+    const probe = new AnchorProbe(bitmap, { trigrams, runs });
     const r = walkWordTables(text, 0, text.length, 16, a, b, probe);
-    return { r, a: a.blocks, b: b?.blocks, pairs: Array.from(probe.pairs()), trigrams: trigrams.filled ? trigrams.positions() : undefined };
+    return { r, a: a.blocks, b: b?.blocks, pairs: Array.from(probe.pairs()), trigrams: trigrams.filled ? trigrams.positions() : undefined, runs: runs.filled ? runs.runs() : undefined };
   } finally {
     setWordWalkKernel(was);
   }
@@ -101,6 +102,7 @@ test('kernel and JavaScript walker agree: sums, block sums, anchor pairs', () =>
       assert.deepEqual(wasm.b, js.b);
       assert.deepEqual(wasm.pairs, js.pairs);
       assert.equal(js.trigrams, undefined, 'the JavaScript walk does not fill the trigram probe');
+      assert.equal(js.runs, undefined, 'nor the run probe');
     }),
     { numRuns: 60, endOnFailure: true }, // shrinking texts this long takes minutes
   );
@@ -121,6 +123,40 @@ test('trigram ends from the kernel give the secret scanner the same findings as 
       assert.deepEqual(plain(findSecrets(text, builtinSecrets(), { trigramEnds: trigrams })), plain(findSecrets(text)));
     }),
     { numRuns: 40, endOnFailure: true },
+  );
+});
+
+// Encoded blobs, some longer than a kernel chunk, put at random places and
+// around the chunk boundaries (65472 = 682 blocks of 96 units here).
+const blob = fc.oneof(
+  fc.integer({ min: 1, max: 40 }).map((n) => 'QWxsIHlvdXIgYmFzZQ'.repeat(n)),
+  fc.integer({ min: 2, max: 14 }).map((n) => Array.from({ length: n + 4 }, (_, i) => ((i * 37 + n) & 255).toString(16).padStart(2, '0')).join(i2sep(n))),
+  fc.integer({ min: 60_000, max: 140_000 }).map((n) => 'Ab0+/_-'.repeat(Math.ceil(n / 7)).slice(0, n)),
+  fc.integer({ min: 10, max: 40 }).map((n) => 'f'.repeat(n)),
+);
+function i2sep(n: number): string {
+  return [' ', ':', ','][n % 3]!;
+}
+const place = fc.oneof(fc.nat(), fc.integer({ min: 65472 - 40, max: 65472 + 40 }), fc.integer({ min: 2 * 65472 - 40, max: 2 * 65472 + 40 }));
+
+test("decode's candidate runs from the kernel are those of its own passes, across chunk boundaries", () => {
+  fc.assert(
+    fc.property(longTexts, fc.array(fc.tuple(blob, place), { maxLength: 5 }), fc.constantFrom('', ' ', 'QUJD'.repeat(8), ' QUJDREVGR0hJSktM', ' 0a 1b 2c 3d 4e 5f'), (base, inserts, tail) => {
+      let text = base;
+      for (const [b, at] of inserts) {
+        const i = at % (text.length + 1);
+        text = text.slice(0, i) + b + text.slice(i);
+      }
+      text += tail; // a run open at the very end, some exactly as long as a candidate must be
+      const { runs } = walk(text, true, 96, null);
+      assert.ok(runs, 'the kernel fills the run probe over a whole text');
+      const own = candidateRuns(text);
+      assert.deepEqual(Array.from(runs.base64), Array.from(own.base64));
+      assert.deepEqual(Array.from(runs.hex), Array.from(own.hex));
+      const layers = (r?: typeof own) => decodeLayers(text, { maxChars: 1 << 22, maxSegments: 256, runs: r });
+      assert.deepEqual(layers(runs), layers());
+    }),
+    { numRuns: 60, endOnFailure: true },
   );
 });
 

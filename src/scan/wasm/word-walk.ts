@@ -46,6 +46,9 @@ interface Exports {
   sumB: WebAssembly.Global;
   count: WebAssembly.Global;
   trigramCount: WebAssembly.Global;
+  runs(txt: number, n: number, bit: number, min: number, out: number): number;
+  runPrefix: WebAssembly.Global;
+  runSuffix: WebAssembly.Global;
 }
 
 /** Where the walk reports keyword trigram ends (secrets.ts, TrigramProbe): the scanner's bitmap and fold, and a sink. */
@@ -56,17 +59,31 @@ export interface TrigramSink {
   filled: boolean;
 }
 
+/**
+ * Where the walk reports decode's candidate runs (decode.ts, RunProbe): the
+ * class table (bits 1 and 2), each bit's least run length, and a sink for
+ * each bit's maximal runs as (start, end) pairs, in text order.
+ */
+export interface RunSink {
+  readonly classes: Uint8Array;
+  readonly min: readonly [number, number];
+  add(bit: 1 | 2, pairs: Int32Array): void;
+  filled: boolean;
+}
+
 /** The anchor probe of features.ts, as the kernel sees it. */
 export interface ProbeSink {
   readonly bitmap: Uint32Array;
   add(pairs: Int32Array): void;
   trigrams?: TrigramSink;
+  runs?: RunSink;
 }
 
 const BITMAP = 131072;
 const TRIGRAM_FOLD = BITMAP + 8192;
 const TRIGRAM_BITS = TRIGRAM_FOLD + 65536;
-const TABLES = TRIGRAM_BITS + (1 << 18);
+const RUN_CLASSES = TRIGRAM_BITS + (1 << 18);
+const TABLES = RUN_CLASSES + 65536;
 /** Characters per kernel call, about; rounded down to a multiple of the block step. */
 const CHUNK = 1 << 16;
 
@@ -76,6 +93,7 @@ export class WordWalkKernel {
   private bitmap: Uint32Array | null = null;
   private trigramBits: Int32Array | null = null;
   private trigramFold: Uint8Array | null = null;
+  private runClasses: Uint8Array | null = null;
 
   constructor(module: WebAssembly.Module) {
     this.x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
@@ -97,7 +115,8 @@ export class WordWalkKernel {
     const rec = txt + 2 * chunk;
     const out = rec + 12 * (Math.floor(chunk / step) + 1);
     const triOut = out + 8 * (Math.floor(chunk / 2) + 2);
-    ensureMemory(this.x.memory, triOut + 4 * chunk);
+    const runOut = triOut + 4 * chunk;
+    ensureMemory(this.x.memory, runOut + 8 * (Math.floor(chunk / 2) + 1));
     // Weights are long-lived model data: copied in only when they change. The
     // second table's place depends on bits, so both are copied when either changes.
     if (this.tables[0] !== a.weights || (b && this.tables[1] !== b.weights)) {
@@ -118,6 +137,12 @@ export class WordWalkKernel {
       new Uint8Array(x.memory.buffer, TRIGRAM_FOLD, 65536).set(tri.fold);
       this.trigramFold = tri.fold;
     }
+    const runs = probe?.runs ?? null;
+    if (runs && this.runClasses !== runs.classes) {
+      new Uint8Array(x.memory.buffer, RUN_CLASSES, 65536).set(runs.classes);
+      this.runClasses = runs.classes;
+    }
+    const joins = runs ? [new RunJoin(runs, 1), new RunJoin(runs, 2)] : [];
     const perA = a.blocks ? a.blocks.size / step : 0;
     const perB = b?.blocks ? b.blocks.size / step : 0;
     let sum = 0, sum2 = 0, n = 0, ka = 0, kb = 0, j = 0;
@@ -144,8 +169,14 @@ export class WordWalkKernel {
       n += x.count.value as number;
       if (probe && pairs > 0) probe.add(new Int32Array(buf, out, 2 * pairs));
       if (tri) tri.add(new Int32Array(buf, triOut, x.trigramCount.value as number));
+      for (const j of joins) {
+        const found = x.runs(txt, ce - cs, j.bit, j.min, runOut);
+        j.chunk(cs, ce - cs, new Int32Array(buf, runOut, 2 * found), x.runPrefix.value as number, x.runSuffix.value as number);
+      }
     }
+    for (const j of joins) j.end();
     if (tri) tri.filled = start === 0 && end === text.length;
+    if (runs) runs.filled = start === 0 && end === text.length;
     return {
       word: x.word.value as number,
       wordLen: x.wordLen.value as number,
@@ -158,6 +189,58 @@ export class WordWalkKernel {
       ka,
       kb,
     };
+  }
+}
+
+/**
+ * Joins one class's runs across chunks: the kernel ends runs at a chunk's
+ * edges, and reports the class runs the chunk starts and ends with; a run
+ * left open at a chunk's end is extended by the next chunk's first run.
+ */
+class RunJoin {
+  readonly min: number;
+  /** Start (text offset) and length of the run open at the last chunk's end; length 0 for none. */
+  private openStart = 0;
+  private openLen = 0;
+
+  constructor(
+    private readonly sink: RunSink,
+    readonly bit: 1 | 2,
+  ) {
+    this.min = sink.min[bit - 1]!;
+  }
+
+  /** The chunk at `base` of `n` units: its runs (chunk offsets), the lengths of its edge runs. */
+  chunk(base: number, n: number, found: Int32Array, prefix: number, suffix: number): void {
+    if (prefix === n) {
+      // all of the chunk is inside the class: the open run goes on (or starts here)
+      if (this.openLen === 0) this.openStart = base;
+      this.openLen += n;
+      return;
+    }
+    let first = 0;
+    if (this.openLen > 0) {
+      if (this.openLen + prefix >= this.min) this.sink.add(this.bit, Int32Array.of(this.openStart, base + prefix));
+      if (found.length > 0 && found[0] === 0) first = 2; // that run, already reported with the open one
+      this.openLen = 0;
+    }
+    let last = found.length;
+    if (suffix > 0) {
+      if (last > first && found[last - 1] === n) last -= 2; // reported when it closes
+      this.openStart = base + n - suffix;
+      this.openLen = suffix;
+    }
+    if (last > first) {
+      const pairs = found.slice(first, last);
+      for (let i = 0; i < pairs.length; i++) pairs[i]! += base;
+      this.sink.add(this.bit, pairs);
+    }
+  }
+
+  /** The text's end closes the open run. */
+  end(): void {
+    if (this.openLen >= this.min) this.sink.add(this.bit, Int32Array.of(this.openStart, this.openStart + this.openLen));
+    this.openLen = 0;
   }
 }
 

@@ -4,7 +4,9 @@
 ;; hash is in the anchor bitmap reported as (start, hash) pairs, words with
 ;; letters from U+0080 up as (~start, length); optionally also the places
 ;; where a keyword trigram of the secret scanner ends (secrets.ts,
-;; KeywordScanner), whose own pass this saves. It walks one chunk of UTF-16
+;; KeywordScanner), whose own pass this saves; and `runs` finds decode.ts's
+;; candidate runs (base64 alphabet, spaced hex) in the chunk the walk just
+;; read, in place of decode's own JavaScript pass. It walks one chunk of UTF-16
 ;; text per call; the open word and the previous word carry over in globals,
 ;; so a text cut into step-aligned chunks walks exactly as in one piece.
 ;; features.ts is the reference: test/scan/wasm-walks.test.ts holds the
@@ -15,6 +17,7 @@
 ;;   131072   anchor bitmap, 65536 bits
 ;;   139264   trigram fold, 65536 x u8: ASCII lowercased, 0 for the rest
 ;;   204800   trigram bitmap, 2^21 bits
+;;   466944   run classes, 65536 x u8 (decode.ts, CLS: bit 1 base64, bit 2 spaced hex)
 ;;   $ta, $tb weight tables (Int8, 2^bits each; $tb = $ta when there is one)
 ;;   $txt     the chunk, $len UTF-16 units
 ;;   $rec     per full block: (sum a, sum b, count) as i32, from the call's start
@@ -31,6 +34,8 @@
   (global $count (export "count") (mut i32) (i32.const 0))
   (global $tri (export "trigram") (mut i32) (i32.const 0))
   (global $triCount (export "trigramCount") (mut i32) (i32.const 0))
+  (global $runPrefix (export "runPrefix") (mut i32) (i32.const 0))
+  (global $runSuffix (export "runSuffix") (mut i32) (i32.const 0))
 
   (func (export "reset")
     (global.set $word (i32.const 0))
@@ -152,5 +157,76 @@
     (global.set $count (local.get $cnt))
     (global.set $tri (local.get $t))
     (global.set $triCount (i32.shr_u (i32.sub (local.get $to) (local.get $triOut)) (i32.const 2)))
+    (i32.shr_u (i32.sub (local.get $o) (local.get $out)) (i32.const 3)))
+
+  ;; The maximal runs of at least $min units of class $bit (the class table at
+  ;; 466944) inside the chunk of $n units at $txt, as (start, end) pairs at
+  ;; $out in chunk offsets; returns their number. The chunk's edges end runs:
+  ;; the caller joins runs across chunks with runPrefix and runSuffix, the
+  ;; lengths of the class runs the chunk starts and ends with. decode.ts's
+  ;; runs() is the reference: a window of $min units is read from its right
+  ;; end; a unit outside the class there means no run starts at or before it,
+  ;; so the window jumps past it, and units already seen inside the class are
+  ;; not read again. On prose about a quarter of the units are read.
+  (func (export "runs")
+    (param $txt i32) (param $n i32) (param $bit i32) (param $min i32) (param $out i32) (result i32)
+    (local $i i32) (local $ok i32) (local $j i32) (local $e i32) (local $o i32)
+    (local.set $o (local.get $out))
+    (local.set $ok (i32.const -1))
+    (block $done
+      (loop $window
+        (br_if $done (i32.gt_s (i32.add (local.get $i) (local.get $min)) (local.get $n)))
+        (local.set $j (i32.sub (i32.add (local.get $i) (local.get $min)) (i32.const 1)))
+        (block $left
+          (loop $back
+            (br_if $left (i32.le_s (local.get $j) (local.get $ok)))
+            (br_if $left (i32.eqz (i32.and
+              (i32.load8_u offset=466944 (i32.load16_u (i32.add (local.get $txt) (i32.shl (local.get $j) (i32.const 1)))))
+              (local.get $bit))))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $back)))
+        (if (i32.gt_s (local.get $j) (local.get $ok))
+          (then
+            ;; the unit at $j is outside the class; those after it up to the window's end are inside
+            (local.set $ok (i32.sub (i32.add (local.get $i) (local.get $min)) (i32.const 1)))
+            (local.set $i (i32.add (local.get $j) (i32.const 1)))
+            (br $window)))
+        ;; the whole window is inside the class: extend the run to its end
+        (local.set $e (i32.add (local.get $i) (local.get $min)))
+        (block $right
+          (loop $fwd
+            (br_if $right (i32.ge_s (local.get $e) (local.get $n)))
+            (br_if $right (i32.eqz (i32.and
+              (i32.load8_u offset=466944 (i32.load16_u (i32.add (local.get $txt) (i32.shl (local.get $e) (i32.const 1)))))
+              (local.get $bit))))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))
+            (br $fwd)))
+        (i32.store (local.get $o) (local.get $i))
+        (i32.store offset=4 (local.get $o) (local.get $e))
+        (local.set $o (i32.add (local.get $o) (i32.const 8)))
+        (local.set $i (i32.add (local.get $e) (i32.const 1)))
+        (local.set $ok (local.get $e))
+        (br $window)))
+    ;; the class runs at the chunk's two edges
+    (local.set $e (i32.const 0))
+    (block $p
+      (loop $pre
+        (br_if $p (i32.ge_u (local.get $e) (local.get $n)))
+        (br_if $p (i32.eqz (i32.and
+          (i32.load8_u offset=466944 (i32.load16_u (i32.add (local.get $txt) (i32.shl (local.get $e) (i32.const 1)))))
+          (local.get $bit))))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $pre)))
+    (global.set $runPrefix (local.get $e))
+    (local.set $j (local.get $n))
+    (block $s
+      (loop $suf
+        (br_if $s (i32.le_s (local.get $j) (local.get $e)))
+        (br_if $s (i32.eqz (i32.and
+          (i32.load8_u offset=466944 (i32.load16_u (i32.add (local.get $txt) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 1)))))
+          (local.get $bit))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $suf)))
+    (global.set $runSuffix (i32.sub (local.get $n) (local.get $j)))
     (i32.shr_u (i32.sub (local.get $o) (local.get $out)) (i32.const 3)))
 )
