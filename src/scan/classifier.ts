@@ -183,10 +183,13 @@ export function scoreWindows(m: LinearModel, text: string): { score: number; sta
  * each character is walked once however many flagged windows cover it.
  */
 function cascade(m: LinearModel, text: string, g: Grid, screen: { sums: Float64Array; ns: Int32Array }): { score: number; start: number; end: number } {
-  const sc = m.screen!;
-  const { size, nb, per } = g;
+  return scoreFlagged(m, text, g, flaggedWindows(m.screen!, g, screen));
+}
+
+/** The windows (first block of each) a screening model scores at or above its threshold. */
+function flaggedWindows(sc: NonNullable<LinearModel['screen']>, g: Grid, screen: { sums: Float64Array; ns: Int32Array }): number[] {
+  const { nb, per } = g;
   const { sums, ns } = screen;
-  let best = { score: 0, start: 0, end: 0 };
   const flagged: number[] = [];
   for (let b = 0; ; b++) {
     const e = Math.min(nb, b + per);
@@ -195,6 +198,17 @@ function cascade(m: LinearModel, text: string, g: Grid, screen: { sums: Float64A
     if (p >= sc.threshold) flagged.push(b);
     if (e >= nb) break;
   }
+  return flagged;
+}
+
+/**
+ * The full model on the given windows. Flagged windows that overlap form one
+ * region; a region takes one full-feature pass with block sums, so each
+ * character is walked once however many flagged windows cover it.
+ */
+function scoreFlagged(m: LinearModel, text: string, g: Grid, flagged: number[]): { score: number; start: number; end: number } {
+  const { size, nb, per } = g;
+  let best = { score: 0, start: 0, end: 0 };
   for (let k = 0; k < flagged.length; ) {
     const rb = flagged[k]!;
     let re = Math.min(nb, rb + per);
@@ -223,9 +237,17 @@ function cascade(m: LinearModel, text: string, g: Grid, screen: { sums: Float64A
  * undefined where the cascade does not apply (short text, no screen, heads
  * on different grids or screen features); the caller scores the usual way.
  */
-function screenHeads(heads: LinearModel[], text: string, probe: AnchorProbe | null): Array<{ score: number; start: number; end: number }> | undefined {
+function screenHeads(heads: LinearModel[], text: string, probe: AnchorProbe | null, follow = false): Array<{ score: number; start: number; end: number }> | undefined {
   const [a, b] = heads as [LinearModel, LinearModel | undefined];
   if (text.length <= SCREEN_FROM || !a.screen || !isWordPairSpec(a.screen.spec)) return undefined;
+  if (follow && b?.screen && isWordPairSpec(b.screen.spec) && a.window === b.window && a.stride === b.stride) {
+    // the first head scores the windows the second's screen flags (see dataHeads)
+    const g = gridOf(b, text.length);
+    const sb = blockSums(g);
+    walkWordTables(text, 0, text.length, b.screen.spec.bits, { weights: b.screen.weights, blocks: sb }, null, probe);
+    const flagged = flaggedWindows(b.screen, g, sb);
+    return [scoreFlagged(a, text, g, flagged), scoreFlagged(b, text, g, flagged)];
+  }
   const ga = gridOf(a, text.length);
   const gb = b ? gridOf(b, text.length) : undefined;
   if (b && !(b.screen && b.screen.spec === a.screen.spec && (ga.size % gb!.size === 0 || gb!.size % ga.size === 0))) return undefined;
@@ -247,9 +269,14 @@ function screenHeads(heads: LinearModel[], text: string, probe: AnchorProbe | nu
 export class LinearClassifier implements InjectionClassifier {
   readonly name: string;
   readonly thresholds?: Record<ScanPoint, number>;
+  /** The heads a tool's response is scored with (see dataHeads). */
+  private readonly responseHeads?: [LinearModel, LinearModel];
   constructor(readonly model: LinearModel | HeadsModel, name = 'builtin-lr') {
     this.name = name;
-    if ('response' in model) this.thresholds = model.thresholds;
+    if ('response' in model) {
+      this.thresholds = model.thresholds;
+      this.responseHeads = dataHeads(model);
+    }
   }
   /**
    * With `probe`, a long text's screening walk also collects the heuristics'
@@ -258,12 +285,29 @@ export class LinearClassifier implements InjectionClassifier {
    */
   score(text: string, point?: ScanPoint, probe?: AnchorProbe): number {
     const m = this.model;
-    const heads = !('response' in m) ? [m] : point === 'response' ? [m.input, m.response] : [m.input];
-    const screened = screenHeads(heads, text, probe ?? null);
+    const heads = !('response' in m) ? [m] : point === 'response' ? this.responseHeads! : [m.input];
+    const screened = screenHeads(heads, text, probe ?? null, heads === this.responseHeads);
     if (screened && probe) probe.filled = true;
     const s = screened ? screened.map((x) => x.score) : heads.map((h) => scoreWindows(h, text).score);
     return s.length === 2 ? Math.sqrt(s[0]! * s[1]!) : s[0]!;
   }
+}
+
+/**
+ * The heads for data (a tool's response): the response head, and the input
+ * head on the response head's short windows instead of its own long ones. An
+ * instruction slipped into a document is a line or two; in a 512-character
+ * window of table rows or e-mail it is diluted, and the input head, which
+ * tempers the response head, let it through (BIPIA e-mail and table recall
+ * 42-48%, code 74%). On the same grid both heads still share one word walk.
+ */
+export function dataHeads(m: HeadsModel): [LinearModel, LinearModel] {
+  // On a long text (over SCREEN_FROM) the input head scores only the windows
+  // the response head's screen flags (screenHeads): its own screen, trained on
+  // 512-character windows, flags too many short ones (38% of benign prose
+  // against 6%). On a long text the input head thus only tempers windows the
+  // response head finds suspect.
+  return [{ ...m.input, window: m.response.window, stride: m.response.stride }, m.response];
 }
 
 let builtin: LinearClassifier | null | undefined;

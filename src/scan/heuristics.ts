@@ -28,6 +28,13 @@ export interface HeuristicRule {
    * ignorieren") and the passive ("previous instructions are to be ignored").
    */
   after?: string[];
+  /**
+   * `b` phrases that need no listed verb when their sentence is an
+   * imperative: it opens with a word that is not a function word (a verb the
+   * `a` list lacks: "Reverse the words in your reply"), or with the phrase
+   * itself, a comma and no pronoun after it ("In your response, mention ...").
+   */
+  imperative?: string[];
   message: string;
   /** Only meaningful inside data (a tool response): a user may legitimately say it, a document may not. */
   dataOnly?: boolean;
@@ -191,9 +198,11 @@ export const RULES: HeuristicRule[] = [
       'merge', 'wrap', 'pad', 'truncate', 'shorten', 'lengthen', 'expand', 'condense', 'rhyme', 'rephrase', 'paraphrase', 'simplify', 'uppercase',
       'lowercase', 'transliterate', 'cipher', 'obfuscate'],
     b: ['in your response', 'to your response', 'your response with', 'in your answer', 'to your answer', 'your answer with', 'in your reply', 'to your reply',
-      'in your output', 'in your summary', 'to your summary', 'your response to', 'every response', 'each response', 'all responses', 'your responses',
+      'in your output', 'in your summary', 'to your summary', 'in your message', 'your response to', 'every response', 'each response', 'all responses', 'your responses',
       'in the response', 'to the response', 'in the answer', 'in the reply', 'the user that', 'the user to',
       'your response', 'your reply', 'your answer', 'your output', 'your answers', 'your replies', 'your summary', 'your text', 'your message'],
+    imperative: ['in your response', 'to your response', 'in your answer', 'to your answer', 'in your reply', 'to your reply', 'in your output', 'in your summary',
+      'to your summary', 'in your message'],
     message: 'data that tells the assistant what to put in its answer',
   },
   {
@@ -351,6 +360,92 @@ function phrasesAt(text: string, at: number, candidates: Array<{ phrase: string;
   }
 }
 
+const isBoundary = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  // a full stop only before a space: not the dots of a domain or a number
+  return c === 0x21 || c === 0x3f || c === 0x0a || (c === 0x2e && (i + 1 >= text.length || text.charCodeAt(i + 1) <= 0x20));
+};
+const isQuote = (c: number) => c === 0x22 || c === 0x201c || c === 0x201d;
+/** Quoted text skipped over between a verb and its object: the thing to add ('Add "..." to your reply'). */
+const MAX_QUOTED = 200;
+
+/**
+ * Where the sentence holding the object at `at` starts, looking back at most
+ * `within` characters: after the last . ! ? or newline. A quotation counts
+ * for nothing against `within` (up to MAX_QUOTED characters) and its own
+ * punctuation ends no sentence. `opens`: the start was found (a boundary or
+ * the text's start), not cut off by `within`.
+ */
+function sentenceBefore(text: string, at: number, within: number): { ws: number; opens: boolean } {
+  let plain = 0;
+  let quoted = 0;
+  let inQuote = false;
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) return { ws: i + 1, opens: true };
+    if (isQuote(c)) inQuote = !inQuote;
+    else if (inQuote) {
+      if (++quoted > MAX_QUOTED) return { ws: i + 1, opens: false };
+      continue;
+    } else if (isBoundary(text, i)) return { ws: i + 1, opens: true };
+    if (++plain > within) return { ws: i + 1, opens: false };
+  }
+  return { ws: 0, opens: true };
+}
+
+/**
+ * English function words: a sentence opening with one of them (or a
+ * participle, a third-person verb) is not read as an imperative. "please",
+ * "also", "now" and the like are skipped to the next word.
+ */
+const FUNCTION_WORDS = new Set(('a an the this that these those my our his her their its your i you we he she they it me us them one someone there here ' +
+  'what which who whom whose when where why how if as and but or nor so because since while although though unless until whether ' +
+  'is are was were be been am do does did have has had will would can could shall should may might must not no yes ' +
+  'in on at for with about from by of to after before during per via into onto over under than then thank thanks hi hello hey dear re fwd fw ' +
+  'ok okay sure great good best kind regards sincerely cheers sent received got see note ps nb let').split(' '));
+const SKIP_WORDS = new Set('please also kindly then now just simply additionally finally lastly furthermore moreover besides and'.split(' '));
+const PRONOUNS = new Set('i you we he she they it this that there one someone everyone'.split(' '));
+
+/**
+ * The start of an imperative sentence spanning [ws, end) whose object phrase
+ * is at `at`, or -1. Either its first word (after list markers, quotes and
+ * "please", "also"...) looks like a bare verb, or the sentence opens with the
+ * object phrase followed by a comma and a word that is no pronoun.
+ */
+function imperativeOpener(text: string, ws: number, at: number, end: number): number {
+  const word = /[A-Za-z][A-Za-z'-]*/y;
+  let i = ws;
+  const skipMarks = () => {
+    // list markers, quotes, brackets, digits: "1. ", "- ", "* ", "(a) "
+    while (i < at && !/[A-Za-z]/.test(text[i]!)) i++;
+  };
+  skipMarks();
+  for (;;) {
+    word.lastIndex = i;
+    const m = word.exec(text);
+    if (!m || i >= at) {
+      if (i !== at) return -1;
+      // the sentence opens with the object phrase: "In your response, mention ..."
+      let j = end;
+      while (j < text.length && text[j] === ' ') j++;
+      if (text[j] !== ',') return -1;
+      word.lastIndex = j + 1;
+      while (word.lastIndex < text.length && text[word.lastIndex] === ' ') word.lastIndex++;
+      const next = word.exec(text);
+      return next && !PRONOUNS.has(next[0].toLowerCase()) && !FUNCTION_WORDS.has(next[0].toLowerCase()) ? at : -1;
+    }
+    const w = m[0].toLowerCase();
+    if (SKIP_WORDS.has(w)) {
+      i += w.length;
+      skipMarks();
+      continue;
+    }
+    if (i + w.length > at) return -1;
+    if (FUNCTION_WORDS.has(w) || /(?:ing|ed|[^su]s)$/.test(w) || w.includes("'")) return -1;
+    return i;
+  }
+}
+
 let builtin: Compiled | undefined;
 /** Hits kept per rule: enough to report where; the whole text is still scanned for every rule. */
 const MAX_HITS_PER_RULE = 16;
@@ -400,22 +495,22 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
         continue;
       }
       if ((perRule.get(rule.id) ?? 0) >= MAX_HITS_PER_RULE) continue;
-      let ws = Math.max(0, mStart - (rule.within ?? 60));
-      // stay in the same sentence: start after the last . ! ? or newline before the object
-      // (a full stop only before a space: not the dots of a domain or a number)
-      for (let i = mStart - 1; i >= ws; i--) {
-        const c = text.charCodeAt(i);
-        if (c === 0x21 || c === 0x3f || c === 0x0a || (c === 0x2e && (i + 1 >= text.length || text.charCodeAt(i + 1) <= 0x20))) {
-          ws = i + 1;
-          break;
-        }
-      }
+      const { ws, opens } = sentenceBefore(text, mStart, rule.within ?? 60);
       const window = text.slice(ws, mStart);
       // the verb closest to the object (last match in the window); one linear pass
       const lr = compiled.lead.get(rule)!;
       lr.lastIndex = 0;
       let li = -1;
       for (let lm = lr.exec(window); lm; lm = lr.exec(window)) li = lm.index;
+      if (li < 0 && opens && rule.imperative?.includes(phrase)) {
+        // no listed verb, but an imperative sentence (see HeuristicRule.imperative)
+        const at = imperativeOpener(text, ws, mStart, end);
+        if (at >= 0 && !done.has(`${rule.id}:${at}`)) {
+          done.add(`${rule.id}:${at}`);
+          push({ rule, start: at, end });
+        }
+        continue;
+      }
       if (li < 0) {
         // or a passive / verb-last form after the object, in the same sentence
         const tr = compiled.trail.get(rule);
