@@ -16,6 +16,8 @@ export interface SecretRuleDef {
   group?: number;
   /** Minimum Shannon entropy (bits per char) of the value. */
   entropy?: number;
+  /** Character classes the value must mix (lowercase, uppercase, digits, others): a word of one class is prose (`Authorization: Basic authentication`). */
+  minClasses?: number;
   /** Reject values that look like placeholders or variable references ('light': only template syntax such as ${X}, <x>, %s, ***). */
   placeholderCheck?: boolean | 'light';
   score?: number;
@@ -93,7 +95,7 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'newrelic-key', description: 'New Relic key', regex: `\\b(NR(?:AK|II|JS|RA|AA)-[A-Za-z0-9]{20,42})\\b`, keywords: ['nrak-', 'nrii-', 'nrjs-', 'nrra-', 'nraa-'], group: 1 },
   { id: 'dynatrace-token', description: 'Dynatrace API token', regex: `\\b(dt0[a-z]\\d{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b`, keywords: ['dt0'], group: 1 },
   { id: 'shopify-token', description: 'Shopify token', regex: `\\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\\b`, keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'], group: 1 },
-  { id: 'okta-token', description: 'Okta API token', regex: `${near('okta')}\\b(00[A-Za-z0-9_-]{40})${END}`, keywords: ['okta'], group: 1, entropy: 3.5 },
+  { id: 'okta-token', description: 'Okta API token', regex: `${near('okta|ssws')}\\b(00[A-Za-z0-9_-]{40})${END}`, keywords: ['okta', 'ssws'], group: 1, entropy: 3.5 },
   { id: 'jenkins-token', description: 'Jenkins API token', regex: `(?i)jenkins[a-z0-9_ .-]{0,40}${ASSIGN}([a-f0-9]{32,34})${END}`, keywords: ['jenkins'], group: 1 },
   { id: 'teamcity-token', description: 'TeamCity token', regex: `\\b(eyJ0eXAiOiAiVENWMiJ9\\.[A-Za-z0-9_-]{36}\\.[A-Za-z0-9_-]{48})`, keywords: ['eyj0exaioiaivenwmij9'], group: 1 },
   { id: 'adafruit-io-key', description: 'Adafruit IO key', regex: `\\b(aio_[A-Za-z0-9]{28})\\b`, keywords: ['aio_'], group: 1 },
@@ -167,7 +169,8 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'password-hash', description: 'password hash (crypt, bcrypt, argon2)', regex: `(\\$(?:2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|[156]\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}|argon2(?:id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{10,}\\$[A-Za-z0-9+/]{20,}|apr1\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{22}|[78]\\$[./A-Za-z0-9]{8,16}\\$[./A-Za-z0-9]{30,60}|krb5(?:asrep|tgs)\\$\\d+\\$[^\\s]{40,}))`, keywords: ['$2a$', '$2b$', '$2y$', '$2x$', '$2$', '$1$', '$5$', '$6$', '$7$', '$8$', '$argon2', '$apr1$', '$krb5'], group: 1 },
   { id: 'connection-string-password', description: 'URL or connection string with a password', regex: `(?i)\\b(?:[a-z][a-z0-9+.-]{1,20})://[^\\s:@/'"\`]{0,100}:([^\\s@/'"\`]{3,200})@[^\\s'"\`]{1,200}`, keywords: ['://'], group: 1, placeholderCheck: 'light' },
   { id: 'connection-string-pwd', description: 'connection string with a password', regex: `(?i)(?:^|[;\\s'"])(?:password|pwd)\\s*=\\s*([^;'"\\s]{4,200})\\s*(?:;|$|['"])`, keywords: ['password=', 'pwd=', 'password =', 'pwd ='], group: 1, placeholderCheck: 'light' },
-  { id: 'authorization-header', description: 'credentials in an Authorization header', regex: `(?i)\\b(?:authorization|proxy-authorization)\\s*[:=]\\s*["']?(?:bearer|basic|token|digest|ssws)\\s+([A-Za-z0-9_.~+/=-]{8,})`, keywords: ['authorization'], group: 1, entropy: 3, placeholderCheck: true },
+  // the header as text (`Authorization: Basic ...`), as a key (`"Authorization": "Bearer ..."`) or as call arguments (`.header("Authorization", "SSWS ...")`)
+  { id: 'authorization-header', description: 'credentials in an Authorization header', regex: `(?i)\\b(?:authorization|proxy-authorization)["'\`]?\\s*(?:=>|[:=,])\\s*["'\`]?(?:bearer|basic|token|digest|ssws)\\s+([A-Za-z0-9_.~+/=-]{7,}[A-Za-z0-9_~+/=-])`, keywords: ['authorization'], group: 1, entropy: 3, placeholderCheck: true, minClasses: 2 },
   { id: 'api-key-header', description: 'API key in a request header', regex: `(?i)\\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token|x-token)\\s*[:=]\\s*["']?([A-Za-z0-9_.~+/=-]{16,})`, keywords: ['api-key', 'auth-token', 'access-token', 'private-token', 'x-token'], group: 1, entropy: 3, placeholderCheck: true },
   { id: 'bearer-token', description: 'bearer token', regex: `(?i)\\bbearer\\s+([A-Za-z0-9_.~+/-]{24,}=*)`, keywords: ['bearer'], group: 1, entropy: 3.5, placeholderCheck: true },
   { id: 'cli-password-flag', description: 'password given on a command line', regex: `(?:^|\\s)(?:-p|(?i:--password|--pass|-password|--passwd|-pw))(?:\\s+|=)["']?([^\\s"'-][^\\s"']{3,100})`, keywords: ['-p ', '--pass', '-password', '-p=', '-pw '], group: 1, placeholderCheck: 'light' },

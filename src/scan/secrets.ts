@@ -379,6 +379,7 @@ function matchWindow(text: string, ri: number, r: CompiledSecretRule, ws: number
     // a rejected candidate must not hide one that starts inside it ("Authorization Token: x" first matches "Authorization" with the value "Token:")
     if (
       (r.def.entropy !== undefined && !passesEntropy(r.def, value)) ||
+      (r.def.minClasses !== undefined && classesOf(value) < r.def.minClasses) ||
       (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, 'interleaved')) ||
       // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
       (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
@@ -551,11 +552,16 @@ function genericValueOk(key: string, value: string, quoted: boolean, operator: b
   if (v.length < 8) return false;
   if (isPlaceholder(v)) return false;
   if (!isPass && v.length < 16) return false;
-  const classes = (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/\d/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
+  const classes = classesOf(v);
   if (/^https?:|^\/|^\.\.?\//.test(v)) return false; // URLs and paths
   if (/^\d+(?:\.\d+)*$/.test(v)) return false; // numbers and versions
   if (isPass) return classes >= 2 && entropy(v) >= 2.5;
   return classes >= 2 && entropy(v) >= 3.2;
+}
+
+/** Character classes in a value: lowercase, uppercase, digits, others. */
+function classesOf(v: string): number {
+  return (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/\d/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
 }
 
 function kindOf(id: string): string {

@@ -202,3 +202,22 @@ test('dense assignments cost a bounded amount per name (no merged window over th
   const one = `api_token = "${v}"\n`;
   assert.equal(findSecrets(one.repeat(1000)).length, 1000);
 });
+
+test('Authorization headers as keys and call arguments; Okta SSWS tokens', () => {
+  const b = `${rnd(B64, 30)}==`;
+  assert.deepEqual(values(`headers = {"Authorization": "Basic ${b}"}`), [b]);
+  assert.deepEqual(values(`req.Header.Set("Authorization", "Basic ${b}")`), [b]);
+  assert.deepEqual(values(`'Proxy-Authorization' => 'Basic ${b}',`), [b]);
+  // SSWS is Okta's scheme: its tokens are a vendor format, judged for repeats only (this one holds a sequence)
+  const okta = `00${rnd(ALNUM, 9)}-${rnd(ALNUM, 4)}-ABCDEFGHIJKL-${rnd(ALNUM, 6)}-${rnd(ALNUM, 5)}`;
+  assert.deepEqual(findSecrets(`.header("Authorization", "SSWS ${okta}")`).map((f) => [f.rule, okta]), [['okta-token', okta]]);
+  // placeholders
+  assert.deepEqual(rules('headers = {"Authorization": "Bearer ${API_TOKEN}"}'), []);
+  assert.deepEqual(rules('Authorization: SSWS {{okta_api_token}}'), []);
+  assert.deepEqual(rules(`Authorization: SSWS 00${'a'.repeat(40)}`), []);
+  // prose: a word of one character class, a sentence's full stop
+  assert.deepEqual(rules('Authorization: Basic authentication is used for the admin endpoint.'), []);
+  assert.deepEqual(rules('It requires authorization, token rotation and auditing.'), []);
+  const t = `${rnd(ALNUM, 20)}`;
+  assert.deepEqual(values(`Send Authorization: Bearer ${t}.`), [t]);
+});
