@@ -221,3 +221,18 @@ test('Authorization headers as keys and call arguments; Okta SSWS tokens', () =>
   const t = `${rnd(ALNUM, 20)}`;
   assert.deepEqual(values(`Send Authorization: Bearer ${t}.`), [t]);
 });
+
+test('New Relic browser, Insights and Pixie keys', () => {
+  const keys: Array<[string, string]> = [
+    [`NRJS-${rnd(HEX, 19)}`, 'newrelic-key'],
+    [`NRII-${rnd(ALNUM, 10)}_${rnd(ALNUM, 10)}-${rnd(ALNUM, 10)}`, 'newrelic-key'],
+    [`NRIQ-${rnd(ALNUM, 32)}`, 'newrelic-key'],
+    [`px-api-${uuid()}`, 'newrelic-pixie-key'],
+    [`px-dep-${uuid()}`, 'newrelic-pixie-key'],
+  ];
+  for (const [k, id] of keys) assert.deepEqual(findSecrets(`export NEW_RELIC_KEY=${k}`).map((f) => [f.rule, values(`export NEW_RELIC_KEY=${k}`)[0]]), [[id, k]], k);
+  assert.deepEqual(rules(`PIXIE_API_KEY: px-api-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`), []);
+  assert.deepEqual(rules(`browser key NRJS-${'x'.repeat(19)}`), []);
+  // too short, or not hex: other things
+  assert.deepEqual(rules(`see NRJS-${rnd(HEX, 12)} and the px-api-docs page, .px-dep-${rnd(HEX, 8)} { margin: 0 }`), []);
+});
