@@ -116,8 +116,9 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'asana-token', description: 'Asana personal access token', regex: `${near('asana')}\\b(\\d/\\d{10,20}(?:/\\d{10,20})?:[A-Za-z0-9]{32})\\b`, keywords: ['asana'], group: 1 },
   { id: 'clickup-token', description: 'ClickUp personal API token', regex: `\\b(pk_\\d{6,10}_[A-Z0-9]{32})\\b`, keywords: ['pk_'], group: 1 },
   // Chat and messaging
-  { id: 'slack-token', description: 'Slack token', regex: `\\b(xox[abeoprs]-(?:\\d+-)?[0-9A-Za-z-]{10,250})`, keywords: ['xoxa-', 'xoxb-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-'], group: 1 },
-  { id: 'slack-app-token', description: 'Slack app-level token', regex: `\\b(xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+)\\b`, keywords: ['xapp-'], group: 1 },
+  // bot, user, app, refresh, ... tokens; xoxc- a browser client's token, xoxd- its session cookie (URL-encoded)
+  { id: 'slack-token', description: 'Slack token', regex: `\\b(xox[abceoprs]-(?:\\d+-)?[0-9A-Za-z-]{10,250}|xoxd-[A-Za-z0-9%/+=_-]{20,250})`, keywords: ['xoxa-', 'xoxb-', 'xoxc-', 'xoxd-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-'], group: 1 },
+  { id: 'slack-app-token', description: 'Slack app-level token', regex: `\\b(xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|xapp-\\d{10,13}-[A-Za-z0-9/+]{20,64})(?:[^A-Za-z0-9/+_-]|$)`, keywords: ['xapp-'], group: 1 },
   { id: 'slack-webhook', description: 'Slack webhook URL', regex: `(hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})`, keywords: ['hooks.slack.com'], group: 1 },
   { id: 'discord-webhook', description: 'Discord webhook URL', regex: `(discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{30,})`, keywords: ['discord'], group: 1 },
   { id: 'discord-bot-token', description: 'Discord bot token', regex: `(?i)discord[a-z0-9_ .-]{0,30}${ASSIGN}([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})`, keywords: ['discord'], group: 1 },

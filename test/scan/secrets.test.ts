@@ -236,3 +236,19 @@ test('New Relic browser, Insights and Pixie keys', () => {
   // too short, or not hex: other things
   assert.deepEqual(rules(`see NRJS-${rnd(HEX, 12)} and the px-api-docs page, .px-dep-${rnd(HEX, 8)} { margin: 0 }`), []);
 });
+
+test('Slack browser client tokens, session cookies and app tokens', () => {
+  const c = `xoxc-${rnd(DIGITS, 12)}-${rnd(DIGITS, 12)}-${rnd(DIGITS, 13)}-${rnd(HEX, 64)}`;
+  const d = `xoxd-${rnd(ALNUM, 30)}%2B${rnd(ALNUM, 20)}%2F${rnd(ALNUM, 12)}%3D`;
+  const app = `xapp-${rnd(DIGITS, 12)}-${rnd(ALNUM, 10)}/${rnd(ALNUM, 13)}`;
+  const app1 = `xapp-1-A${rnd(UPPER_NUM, 10)}-${rnd(DIGITS, 13)}-${rnd(HEX, 64)}`;
+  assert.deepEqual(values(`curl -H "Authorization: Bearer ${c}" -b "d=${d}" https://slack.com/api/auth.test`), [c, d]);
+  assert.deepEqual(values(`SLACK_APP_TOKEN=${app}`), [app]);
+  assert.deepEqual(values(`SLACK_APP_TOKEN=${app1}`), [app1]);
+  // placeholders: repeated characters
+  assert.deepEqual(rules(`xoxc-${'0'.repeat(12)}-${'0'.repeat(12)}-${'x'.repeat(40)}`), []);
+  assert.deepEqual(rules(`SLACK_APP_TOKEN=xapp-${'0'.repeat(12)}-${'x'.repeat(24)}`), []);
+  // the prefix alone, or a short tail: not a token
+  assert.deepEqual(rules('Slack tokens start with xoxb-, xoxc- or xoxd-; app tokens with xapp-1-.'), []);
+  assert.deepEqual(rules(`xoxd-${rnd(ALNUM, 8)} xapp-${rnd(DIGITS, 12)}-${rnd(ALNUM, 8)}`), []);
+});
