@@ -252,3 +252,11 @@ test('Slack browser client tokens, session cookies and app tokens', () => {
   assert.deepEqual(rules('Slack tokens start with xoxb-, xoxc- or xoxd-; app tokens with xapp-1-.'), []);
   assert.deepEqual(rules(`xoxd-${rnd(ALNUM, 8)} xapp-${rnd(DIGITS, 12)}-${rnd(ALNUM, 8)}`), []);
 });
+
+test('connection strings: a password quoted in braces (ODBC)', () => {
+  const p = `${rnd(ALNUM, 5)};${rnd(ALNUM, 5)}!`;
+  assert.deepEqual(values(`Driver={ODBC Driver 18 for SQL Server};Server=tcp:db01,1433;Uid=sa;Pwd={${p}};Encrypt=yes;`), [p]);
+  assert.deepEqual(values(`Data Source=db;User ID=sa;Password={${rnd(ALNUM, 6)} ${rnd(ALNUM, 4)}!};`).length, 1);
+  // format placeholders: an identifier or a number in braces, or template syntax inside
+  for (const t of ['Driver={SQL Server};Uid=sa;Pwd={password};', 'f"DRIVER={{ODBC Driver 17}};UID={user};PWD={db_password}"', 'String.Format("Server={0};Uid={1};Pwd={2};", a, b, c)', '"UID=sa;PWD={$dbPass};"', 'PWD={%s};']) assert.deepEqual(rules(t), [], t);
+});
