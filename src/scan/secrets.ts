@@ -568,7 +568,7 @@ function kindOf(id: string): string {
   if (id === 'private-key' || id === 'putty-private-key' || id === 'age-secret-key' || id === 'wireguard-private-key') return 'private_key';
   if (id === 'jwt') return 'jwt';
   if (id === 'password-hash') return 'password_hash';
-  if (id.startsWith('connection-string') || id === 'cli-password-flag') return 'password';
+  if (id.startsWith('connection-string') || id === 'cli-password-flag' || id === 'mysql-password-flag' || id === 'powershell-plaintext-password') return 'password';
   return 'secret';
 }
 

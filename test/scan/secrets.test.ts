@@ -260,3 +260,17 @@ test('connection strings: a password quoted in braces (ODBC)', () => {
   // format placeholders: an identifier or a number in braces, or template syntax inside
   for (const t of ['Driver={SQL Server};Uid=sa;Pwd={password};', 'f"DRIVER={{ODBC Driver 17}};UID={user};PWD={db_password}"', 'String.Format("Server={0};Uid={1};Pwd={2};", a, b, c)', '"UID=sa;PWD={$dbPass};"', 'PWD={%s};']) assert.deepEqual(rules(t), [], t);
 });
+
+test('PowerShell plain-text passwords and MySQL -p<password>', () => {
+  const p = `${rnd(ALNUM, 10)}!`;
+  assert.deepEqual(values(`$sec = ConvertTo-SecureString "${p}" -AsPlainText -Force`), [p]);
+  assert.deepEqual(values(`$cred = New-Object PSCredential("admin", (ConvertTo-SecureString -String '${p}' -AsPlainText -Force))`), [p]);
+  assert.deepEqual(values(`$sec = ConvertTo-SecureString -AsPlainText -Force -String "${p}"`), [p]);
+  assert.deepEqual(values(`mysqldump -h db -uroot -p${p} --all-databases > all.sql`), [p]);
+  assert.deepEqual(values(`mysql -u admin -p'${p}' app`), [p]);
+  // variables and placeholders
+  for (const t of ['$sec = ConvertTo-SecureString $env:DB_PASSWORD -AsPlainText -Force', '$sec = ConvertTo-SecureString "$($cfg.Password)" -AsPlainText -Force', 'mysql -u root -p"$MYSQL_ROOT_PASSWORD" -e "select 1"', 'mysql -h db -P 3306 -uroot -p${DB_PASS}', 'mysql -uroot -pyourpassword']) assert.deepEqual(rules(t), [], t);
+  // near misses: a secure string read from input, -P (the port), -p in other commands' words
+  assert.deepEqual(rules('$sec = Read-Host -AsSecureString; $plain = ConvertFrom-SecureString $sec -AsPlainText'), []);
+  assert.deepEqual(rules('mysql -h db -P3306 -u app --protocol=tcp app'), []);
+});
