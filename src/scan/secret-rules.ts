@@ -18,6 +18,8 @@ export interface SecretRuleDef {
   entropy?: number;
   /** Character classes the value must mix (lowercase, uppercase, digits, others): a word of one class is prose (`Authorization: Basic authentication`). */
   minClasses?: number;
+  /** A capture holding the name the value is assigned to: the value is then judged as the generic rule judges a quoted value assigned to that name (at most 200 characters). */
+  nameGroup?: number;
   /** Reject values that look like placeholders or variable references ('light': only template syntax such as ${X}, <x>, %s, ***). */
   placeholderCheck?: boolean | 'light';
   score?: number;
@@ -85,6 +87,8 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'codeclimate-reporter-id', description: 'Code Climate test reporter id', regex: `(?i)cc_test_reporter_id\\s*[:=]\\s*["']?([a-f0-9]{64})\\b`, keywords: ['cc_test_reporter_id'], group: 1 },
   { id: 'kubernetes-bootstrap-token', description: 'Kubernetes bootstrap token', regex: `(?i)bootstrap[a-z0-9_ .-]{0,20}(?:token)?["']?\\s*[:= ]\\s*["']?([a-z0-9]{6}\\.[a-z0-9]{16})\\b`, keywords: ['bootstrap'], group: 1 },
   { id: 'xml-key-value-secret', description: 'secret in an XML key/value setting', regex: `(?i)key\\s*=\\s*"[^"]{0,60}(?:password|passwd|pwd|secret|token|apikey|api_key)[^"]{0,30}"\\s+value\\s*=\\s*"([^"]{4,200})"`, keywords: ['password"', 'passwd"', 'pwd"', 'secret"', 'token"', 'apikey"', 'api_key"'], group: 1, placeholderCheck: 'light' },
+  // Maven settings.xml, Java and .NET configuration: <password>...</password>, <apiKey>...</apiKey>; the element's name says what the value holds
+  { id: 'xml-element-secret', description: 'secret in an XML element', regex: `(?i)<([a-z0-9_.:-]*(?:password|passwd|pwd|passphrase|secret|token|api[_.-]?key|secret[_.-]?key|access[_.-]?key|private[_.-]?key))(?:\\s[^<>]*)?>([^<>\\n]{4,})</`, keywords: ['password>', 'passwd>', 'pwd>', 'passphrase>', 'secret>', 'token>', 'key>'], group: 2, nameGroup: 1, placeholderCheck: 'light', score: 0.8 },
   { id: 'dockerhub-token', description: 'Docker Hub personal access token', regex: `\\b(dckr_pat_[A-Za-z0-9_-]{27})`, keywords: ['dckr_pat_'], group: 1 },
   { id: 'sonarqube-token', description: 'SonarQube token', regex: `\\b((?:squ|sqp|sqa)_[a-f0-9]{40})\\b`, keywords: ['squ_', 'sqp_', 'sqa_'], group: 1 },
   { id: 'artifactory-token', description: 'JFrog Artifactory token', regex: `\\b(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})\\b`, keywords: ['akcp', 'cmvmdgtu'], group: 1 },

@@ -382,7 +382,8 @@ function matchWindow(text: string, ri: number, r: CompiledSecretRule, ws: number
       (r.def.minClasses !== undefined && classesOf(value) < r.def.minClasses) ||
       (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, 'interleaved')) ||
       // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
-      (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
+      (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0)) ||
+      (r.def.nameGroup !== undefined && (value.length > GENERIC_MAX_VALUE || !genericValueOk(matcher.group(r.def.nameGroup) ?? '', value, true, true)))
     ) {
       if (vs > ms) from = vs;
       continue;

@@ -274,3 +274,16 @@ test('PowerShell plain-text passwords and MySQL -p<password>', () => {
   assert.deepEqual(rules('$sec = Read-Host -AsSecureString; $plain = ConvertFrom-SecureString $sec -AsPlainText'), []);
   assert.deepEqual(rules('mysql -h db -P3306 -u app --protocol=tcp app'), []);
 });
+
+test('XML elements: the element name says what the value holds', () => {
+  const p = `${rnd(ALNUM, 9)}!`;
+  assert.deepEqual(values(`<server>\n  <id>nexus</id>\n  <username>deploy</username>\n  <password>${p}</password>\n</server>`), [p]);
+  assert.deepEqual(values('<Password>correcthorse</Password>'), ['correcthorse']);
+  assert.deepEqual(values(`<db:password type="plain">${p}</db:password>`), [p]);
+  const k = rnd(ALNUM, 32);
+  assert.deepEqual(values(`<apiKey>${k}</apiKey>`), [k]);
+  // placeholders, property references, Maven's encrypted {...} form, escaped markup
+  for (const t of ['<password>${env.NEXUS_PASSWORD}</password>', `<password>{${rnd(B64, 24)}=}</password>`, '<password>your-password</password>', '<password>password</password>', '<password>&lt;YOUR_PASSWORD&gt;</password>', 'Put it in <password>...</password> and restart.']) assert.deepEqual(rules(t), [], t);
+  // names that do not hold a secret, and short values under a key name
+  assert.deepEqual(rules(`<publicKey>${k}</publicKey><passwordPolicy>strong</passwordPolicy><apiKey>abc</apiKey><token>123</token>`), []);
+});
