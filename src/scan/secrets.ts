@@ -488,6 +488,10 @@ const NEUTRAL_WORDS = new Set(['value', 'val', 'str', 'string', 'text', 'plain',
 /** `<word> key` names that are not secrets (React keys, database keys, public keys, object keys). */
 const KEY_QUALIFIERS = new Set(['public', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'routing', 'route', 'cursor', 'idempotency', 'dedupe', 'dedup', 'translation', 'i18n', 'lookup', 'map', 'row', 'object', 'file', 'host', 'item', 'unique', 'composite', 'index', 'column', 'field', 'group', 'shard', 'bucket', 'next', 'prev', 'page', 'query', 'search', 'event', 'message', 'state', 'react', 'hot', 'short', 'shortcut', 'keyboard', 'kms', 'gpg', 'pgp', 'sequence', 'sku', 'lang', 'locale', 'label', 'i18next', 'list', 'dict', 'hash']);
 
+/** `<word> token` names that are pagination cursors, not credentials. */
+const PAGE_WORDS = /^(?:next|prev|previous|page|continuation|pagination|paging|resumption|sync|cursor)$/;
+const PAGE_TOKEN = /^(?:next|prev|previous|page|continuation|pagination|paging|resumption|sync|cursor)+tokens?$/;
+
 function nameWords(key: string): string[] {
   const last = key.replace(/[-_.>$]+$/, '').split(/[.>$[\]]|->/).pop() ?? '';
   return last
@@ -520,6 +524,8 @@ function nameKind(key: string): 'password' | 'secret' | undefined {
   if (PASS_WORDS.test(last)) return 'password';
   if (!SECRET_WORDS.test(last)) return undefined;
   if ((last === 'key' || last === 'keys') && words.length > 1 && KEY_QUALIFIERS.has(words[words.length - 2]!)) return undefined;
+  // pagination cursors in API responses: NextToken, nextPageToken, continuationToken, next_token
+  if (PAGE_TOKEN.test(last) || (/^tokens?$/.test(last) && words.length > 1 && PAGE_WORDS.test(words[words.length - 2]!))) return undefined;
   return 'secret';
 }
 

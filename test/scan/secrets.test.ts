@@ -287,3 +287,10 @@ test('XML elements: the element name says what the value holds', () => {
   // names that do not hold a secret, and short values under a key name
   assert.deepEqual(rules(`<publicKey>${k}</publicKey><passwordPolicy>strong</passwordPolicy><apiKey>abc</apiKey><token>123</token>`), []);
 });
+
+test('generic assignments: pagination cursors are not credentials', () => {
+  const v = rnd(ALNUM, 48);
+  for (const t of [`"NextToken": "${v}"`, `"nextPageToken": "${v}"`, `continuationToken = "${v}"`, `<NextToken>${v}</NextToken>`, `next_token: ${v}`, `NEXTTOKEN=${v}`, `"syncToken": "${v}"`]) assert.deepEqual(rules(t), [], t);
+  // a token qualified by anything else is still one
+  for (const name of ['accessToken', 'refresh_token', 'sessionToken', 'nextAuthToken', 'pageAccessToken']) assert.deepEqual(values(`"${name}": "${v}"`), [v], name);
+});
