@@ -16,6 +16,10 @@ export interface SecretRuleDef {
   group?: number;
   /** Minimum Shannon entropy (bits per char) of the value. */
   entropy?: number;
+  /** Character classes the value must mix (lowercase, uppercase, digits, others): a word of one class is prose (`Authorization: Basic authentication`). */
+  minClasses?: number;
+  /** A capture holding the name the value is assigned to: the value is then judged as the generic rule judges a quoted value assigned to that name (at most 200 characters). */
+  nameGroup?: number;
   /** Reject values that look like placeholders or variable references ('light': only template syntax such as ${X}, <x>, %s, ***). */
   placeholderCheck?: boolean | 'light';
   score?: number;
@@ -83,6 +87,8 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'codeclimate-reporter-id', description: 'Code Climate test reporter id', regex: `(?i)cc_test_reporter_id\\s*[:=]\\s*["']?([a-f0-9]{64})\\b`, keywords: ['cc_test_reporter_id'], group: 1 },
   { id: 'kubernetes-bootstrap-token', description: 'Kubernetes bootstrap token', regex: `(?i)bootstrap[a-z0-9_ .-]{0,20}(?:token)?["']?\\s*[:= ]\\s*["']?([a-z0-9]{6}\\.[a-z0-9]{16})\\b`, keywords: ['bootstrap'], group: 1 },
   { id: 'xml-key-value-secret', description: 'secret in an XML key/value setting', regex: `(?i)key\\s*=\\s*"[^"]{0,60}(?:password|passwd|pwd|secret|token|apikey|api_key)[^"]{0,30}"\\s+value\\s*=\\s*"([^"]{4,200})"`, keywords: ['password"', 'passwd"', 'pwd"', 'secret"', 'token"', 'apikey"', 'api_key"'], group: 1, placeholderCheck: 'light' },
+  // Maven settings.xml, Java and .NET configuration: <password>...</password>, <apiKey>...</apiKey>; the element's name says what the value holds
+  { id: 'xml-element-secret', description: 'secret in an XML element', regex: `(?i)<([a-z0-9_.:-]*(?:password|passwd|pwd|passphrase|secret|token|api[_.-]?key|secret[_.-]?key|access[_.-]?key|private[_.-]?key))(?:\\s[^<>]*)?>([^<>\\n]{4,})</`, keywords: ['password>', 'passwd>', 'pwd>', 'passphrase>', 'secret>', 'token>', 'key>'], group: 2, nameGroup: 1, placeholderCheck: 'light', score: 0.8 },
   { id: 'dockerhub-token', description: 'Docker Hub personal access token', regex: `\\b(dckr_pat_[A-Za-z0-9_-]{27})`, keywords: ['dckr_pat_'], group: 1 },
   { id: 'sonarqube-token', description: 'SonarQube token', regex: `\\b((?:squ|sqp|sqa)_[a-f0-9]{40})\\b`, keywords: ['squ_', 'sqp_', 'sqa_'], group: 1 },
   { id: 'artifactory-token', description: 'JFrog Artifactory token', regex: `\\b(AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56})\\b`, keywords: ['akcp', 'cmvmdgtu'], group: 1 },
@@ -90,16 +96,18 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'grafana-token', description: 'Grafana token', regex: `\\b(glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{60,400}={0,2})`, keywords: ['glc_', 'glsa_', 'eyjrijoi'], group: 1 },
   { id: 'sourcegraph-token', description: 'Sourcegraph access token', regex: `\\b(sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})\\b`, keywords: ['sgp_'], group: 1 },
   { id: 'linear-api-key', description: 'Linear API key', regex: `\\b(lin_api_[A-Za-z0-9]{40})\\b`, keywords: ['lin_api_'], group: 1 },
-  { id: 'newrelic-key', description: 'New Relic key', regex: `\\b(NR(?:AK|II|JS|RA|AA)-[A-Za-z0-9]{20,42})\\b`, keywords: ['nrak-', 'nrii-', 'nrjs-', 'nrra-', 'nraa-'], group: 1 },
+  // user and admin API keys, REST keys, browser keys (19 characters), Insights insert and query keys (may hold _ and -)
+  { id: 'newrelic-key', description: 'New Relic key', regex: `\\b(NR(?:AK|RA|AA)-[A-Za-z0-9]{20,42}|NRJS-[A-Za-z0-9]{19,42}|NRI[IQ]-[A-Za-z0-9_-]{32})${END}`, keywords: ['nrak-', 'nrii-', 'nriq-', 'nrjs-', 'nrra-', 'nraa-'], group: 1 },
+  { id: 'newrelic-pixie-key', description: 'New Relic Pixie API or deploy key', regex: `\\b(px-(?:api|dep)-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})\\b`, keywords: ['px-api-', 'px-dep-'], group: 1 },
   { id: 'dynatrace-token', description: 'Dynatrace API token', regex: `\\b(dt0[a-z]\\d{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b`, keywords: ['dt0'], group: 1 },
   { id: 'shopify-token', description: 'Shopify token', regex: `\\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\\b`, keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'], group: 1 },
-  { id: 'okta-token', description: 'Okta API token', regex: `${near('okta')}\\b(00[A-Za-z0-9_-]{40})${END}`, keywords: ['okta'], group: 1, entropy: 3.5 },
+  { id: 'okta-token', description: 'Okta API token', regex: `${near('okta|ssws')}\\b(00[A-Za-z0-9_-]{40})${END}`, keywords: ['okta', 'ssws'], group: 1, entropy: 3.5 },
   { id: 'jenkins-token', description: 'Jenkins API token', regex: `(?i)jenkins[a-z0-9_ .-]{0,40}${ASSIGN}([a-f0-9]{32,34})${END}`, keywords: ['jenkins'], group: 1 },
   { id: 'teamcity-token', description: 'TeamCity token', regex: `\\b(eyJ0eXAiOiAiVENWMiJ9\\.[A-Za-z0-9_-]{36}\\.[A-Za-z0-9_-]{48})`, keywords: ['eyj0exaioiaivenwmij9'], group: 1 },
   { id: 'adafruit-io-key', description: 'Adafruit IO key', regex: `\\b(aio_[A-Za-z0-9]{28})\\b`, keywords: ['aio_'], group: 1 },
   { id: 'dependency-track-key', description: 'Dependency-Track API key', regex: `\\b(odt_[A-Za-z0-9]{32,40})\\b`, keywords: ['odt_'], group: 1 },
   { id: 'twitch-stream-key', description: 'Twitch stream key', regex: `\\b(live_\\d{6,12}_[A-Za-z0-9]{30})\\b`, keywords: ['live_'], group: 1 },
-  { id: 'newrelic-license-key', description: 'New Relic license key', regex: `\\b([a-z0-9]{36}NRAL|NRIQ-[A-Za-z0-9_-]{32})\\b`, keywords: ['nral', 'nriq-'], group: 1 },
+  { id: 'newrelic-license-key', description: 'New Relic license key', regex: `\\b([a-z0-9]{36}NRAL)\\b`, keywords: ['nral'], group: 1 },
   { id: 'vault-unseal-key', description: 'HashiCorp Vault unseal key', regex: `(?i)unseal(?: key \\d+:)?\\s+([A-Za-z0-9+/]{43,44}={0,2})`, keywords: ['unseal'], group: 1, entropy: 3.5 },
   { id: 'circleci-token', description: 'CircleCI personal API token', regex: `\\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\\b`, keywords: ['ccipat_'], group: 1 },
   { id: 'buildkite-token', description: 'Buildkite API token', regex: `\\b(bkua_[a-f0-9]{40})\\b`, keywords: ['bkua_'], group: 1 },
@@ -112,8 +120,9 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'asana-token', description: 'Asana personal access token', regex: `${near('asana')}\\b(\\d/\\d{10,20}(?:/\\d{10,20})?:[A-Za-z0-9]{32})\\b`, keywords: ['asana'], group: 1 },
   { id: 'clickup-token', description: 'ClickUp personal API token', regex: `\\b(pk_\\d{6,10}_[A-Z0-9]{32})\\b`, keywords: ['pk_'], group: 1 },
   // Chat and messaging
-  { id: 'slack-token', description: 'Slack token', regex: `\\b(xox[abeoprs]-(?:\\d+-)?[0-9A-Za-z-]{10,250})`, keywords: ['xoxa-', 'xoxb-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-'], group: 1 },
-  { id: 'slack-app-token', description: 'Slack app-level token', regex: `\\b(xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+)\\b`, keywords: ['xapp-'], group: 1 },
+  // bot, user, app, refresh, ... tokens; xoxc- a browser client's token, xoxd- its session cookie (URL-encoded)
+  { id: 'slack-token', description: 'Slack token', regex: `\\b(xox[abceoprs]-(?:\\d+-)?[0-9A-Za-z-]{10,250}|xoxd-[A-Za-z0-9%/+=_-]{20,250})`, keywords: ['xoxa-', 'xoxb-', 'xoxc-', 'xoxd-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-'], group: 1 },
+  { id: 'slack-app-token', description: 'Slack app-level token', regex: `\\b(xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+|xapp-\\d{10,13}-[A-Za-z0-9/+]{20,64})(?:[^A-Za-z0-9/+_-]|$)`, keywords: ['xapp-'], group: 1 },
   { id: 'slack-webhook', description: 'Slack webhook URL', regex: `(hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})`, keywords: ['hooks.slack.com'], group: 1 },
   { id: 'discord-webhook', description: 'Discord webhook URL', regex: `(discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{30,})`, keywords: ['discord'], group: 1 },
   { id: 'discord-bot-token', description: 'Discord bot token', regex: `(?i)discord[a-z0-9_ .-]{0,30}${ASSIGN}([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})`, keywords: ['discord'], group: 1 },
@@ -166,11 +175,17 @@ export const SECRET_RULES: SecretRuleDef[] = [
   { id: 'jwt', description: 'JSON Web Token', regex: `\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})`, keywords: ['eyj'], group: 1 },
   { id: 'password-hash', description: 'password hash (crypt, bcrypt, argon2)', regex: `(\\$(?:2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}|[156]\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}|argon2(?:id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]{10,}\\$[A-Za-z0-9+/]{20,}|apr1\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{22}|[78]\\$[./A-Za-z0-9]{8,16}\\$[./A-Za-z0-9]{30,60}|krb5(?:asrep|tgs)\\$\\d+\\$[^\\s]{40,}))`, keywords: ['$2a$', '$2b$', '$2y$', '$2x$', '$2$', '$1$', '$5$', '$6$', '$7$', '$8$', '$argon2', '$apr1$', '$krb5'], group: 1 },
   { id: 'connection-string-password', description: 'URL or connection string with a password', regex: `(?i)\\b(?:[a-z][a-z0-9+.-]{1,20})://[^\\s:@/'"\`]{0,100}:([^\\s@/'"\`]{3,200})@[^\\s'"\`]{1,200}`, keywords: ['://'], group: 1, placeholderCheck: 'light' },
-  { id: 'connection-string-pwd', description: 'connection string with a password', regex: `(?i)(?:^|[;\\s'"])(?:password|pwd)\\s*=\\s*([^;'"\\s]{4,200})\\s*(?:;|$|['"])`, keywords: ['password=', 'pwd=', 'password =', 'pwd ='], group: 1, placeholderCheck: 'light' },
-  { id: 'authorization-header', description: 'credentials in an Authorization header', regex: `(?i)\\b(?:authorization|proxy-authorization)\\s*[:=]\\s*["']?(?:bearer|basic|token|digest|ssws)\\s+([A-Za-z0-9_.~+/=-]{8,})`, keywords: ['authorization'], group: 1, entropy: 3, placeholderCheck: true },
+  // ODBC quotes a value holding ; or } in braces (PWD={a;b}); braces around an identifier or a number are a format placeholder ({password}, {0})
+  { id: 'connection-string-pwd', description: 'connection string with a password', regex: `(?i)(?:^|[;\\s'"])(?:password|pwd)\\s*=\\s*(?:\\{([^{}\\n]*[^A-Za-z0-9_.{}\\s][^{}\\n]*)\\}|([^;'"\\s{][^;'"\\s]{3,199}))\\s*(?:;|$|['"])`, keywords: ['password=', 'pwd=', 'password =', 'pwd ='], group: 1, placeholderCheck: 'light' },
+  // the header as text (`Authorization: Basic ...`), as a key (`"Authorization": "Bearer ..."`) or as call arguments (`.header("Authorization", "SSWS ...")`)
+  { id: 'authorization-header', description: 'credentials in an Authorization header', regex: `(?i)\\b(?:authorization|proxy-authorization)["'\`]?\\s*(?:=>|[:=,])\\s*["'\`]?(?:bearer|basic|token|digest|ssws)\\s+([A-Za-z0-9_.~+/=-]{7,}[A-Za-z0-9_~+/=-])`, keywords: ['authorization'], group: 1, entropy: 3, placeholderCheck: true, minClasses: 2 },
   { id: 'api-key-header', description: 'API key in a request header', regex: `(?i)\\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token|x-token)\\s*[:=]\\s*["']?([A-Za-z0-9_.~+/=-]{16,})`, keywords: ['api-key', 'auth-token', 'access-token', 'private-token', 'x-token'], group: 1, entropy: 3, placeholderCheck: true },
   { id: 'bearer-token', description: 'bearer token', regex: `(?i)\\bbearer\\s+([A-Za-z0-9_.~+/-]{24,}=*)`, keywords: ['bearer'], group: 1, entropy: 3.5, placeholderCheck: true },
   { id: 'cli-password-flag', description: 'password given on a command line', regex: `(?:^|\\s)(?:-p|(?i:--password|--pass|-password|--passwd|-pw))(?:\\s+|=)["']?([^\\s"'-][^\\s"']{3,100})`, keywords: ['-p ', '--pass', '-password', '-p=', '-pw '], group: 1, placeholderCheck: 'light' },
+  // mysql, mysqldump, mysqladmin, mariadb...: -p with the password attached (a bare -p prompts for it; -P is the port)
+  { id: 'mysql-password-flag', description: 'MySQL password given on a command line', regex: `\\b(?:mysql[a-z]*|mariadb[a-z-]*)(?:\\.exe)?\\s[^\\n|;&]{0,100}?\\s-p["']?([^\\s"'$-][^\\s"']{2,100})`, keywords: ['mysql', 'mariadb'], group: 1, placeholderCheck: true },
+  // PowerShell: ConvertTo-SecureString "pw" -AsPlainText -Force (also -AsPlainText first, -String named)
+  { id: 'powershell-plaintext-password', description: 'password converted from plain text in PowerShell', regex: `(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})')\\s+(?:-Force\\s+)?-AsPlainText|ConvertTo-SecureString\\s+-AsPlainText\\s+(?:-Force\\s+)?(?:-String\\s+)?(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})')`, keywords: ['-asplaintext'], group: 1, placeholderCheck: 'light' },
   { id: 'netrc-password', description: 'password in a .netrc entry', regex: `(?i)\\bmachine\\s+\\S+\\s+(?:login\\s+\\S+\\s+)?password\\s+(\\S{3,200})`, keywords: ['machine'], group: 1, placeholderCheck: 'light' },
   { id: 'cli-basic-auth', description: 'user:password given on a command line', regex: `(?:^|\\s)(?:-u|--user)\\s+["']?[^\\s:"']{1,100}:([^\\s"']{4,200})`, keywords: ['-u ', '--user'], group: 1, placeholderCheck: 'light' },
   { id: 'credential-constructor', description: 'password passed to a credential constructor', regex: `(?i)(?:NetworkCredential|DirectoryEntry|PasswordAuthentication|UsernamePasswordCredentials|HTTPBasicAuth|BasicAuth)\\s*\\((?:\\s*"[^"]{0,200}"\\s*,){1,2}\\s*"([^"]{4,100})"\\s*\\)`, keywords: ['networkcredential', 'directoryentry', 'passwordauthentication', 'usernamepasswordcredentials', 'basicauth'], group: 1, placeholderCheck: 'light' },

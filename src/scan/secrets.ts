@@ -383,9 +383,11 @@ function matchWindow(text: string, ri: number, r: CompiledSecretRule, ws: number
     // a rejected candidate must not hide one that starts inside it ("Authorization Token: x" first matches "Authorization" with the value "Token:")
     if (
       (r.def.entropy !== undefined && !passesEntropy(r.def, value)) ||
+      (r.def.minClasses !== undefined && classesOf(value) < r.def.minClasses) ||
       (r.def.placeholderCheck === 'light' ? isTemplate(value) : r.def.placeholderCheck ? isPlaceholder(value) : /example|xxxxx|\*{4}/i.test(value) || isFiller(value, 'interleaved')) ||
       // generic rule: group 1 the name, 2 the operator (absent: `name 'value'`), 3-5 a quoted value, 6 a bare one
-      (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0))
+      (r.def.id === GENERIC_ID && !genericValueOk(matcher.group(1) ?? '', value, g < 6, matcher.start(2) >= 0)) ||
+      (r.def.nameGroup !== undefined && (value.length > GENERIC_MAX_VALUE || !genericValueOk(matcher.group(r.def.nameGroup) ?? '', value, true, true)))
     ) {
       if (vs > ms) from = vs;
       continue;
@@ -490,6 +492,10 @@ const NEUTRAL_WORDS = new Set(['value', 'val', 'str', 'string', 'text', 'plain',
 /** `<word> key` names that are not secrets (React keys, database keys, public keys, object keys). */
 const KEY_QUALIFIERS = new Set(['public', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'routing', 'route', 'cursor', 'idempotency', 'dedupe', 'dedup', 'translation', 'i18n', 'lookup', 'map', 'row', 'object', 'file', 'host', 'item', 'unique', 'composite', 'index', 'column', 'field', 'group', 'shard', 'bucket', 'next', 'prev', 'page', 'query', 'search', 'event', 'message', 'state', 'react', 'hot', 'short', 'shortcut', 'keyboard', 'kms', 'gpg', 'pgp', 'sequence', 'sku', 'lang', 'locale', 'label', 'i18next', 'list', 'dict', 'hash']);
 
+/** `<word> token` names that are pagination cursors, not credentials. */
+const PAGE_WORDS = /^(?:next|prev|previous|page|continuation|pagination|paging|resumption|sync|cursor)$/;
+const PAGE_TOKEN = /^(?:next|prev|previous|page|continuation|pagination|paging|resumption|sync|cursor)+tokens?$/;
+
 function nameWords(key: string): string[] {
   const last = key.replace(/[-_.>$]+$/, '').split(/[.>$[\]]|->/).pop() ?? '';
   return last
@@ -522,6 +528,8 @@ function nameKind(key: string): 'password' | 'secret' | undefined {
   if (PASS_WORDS.test(last)) return 'password';
   if (!SECRET_WORDS.test(last)) return undefined;
   if ((last === 'key' || last === 'keys') && words.length > 1 && KEY_QUALIFIERS.has(words[words.length - 2]!)) return undefined;
+  // pagination cursors in API responses: NextToken, nextPageToken, continuationToken, next_token
+  if (PAGE_TOKEN.test(last) || (/^tokens?$/.test(last) && words.length > 1 && PAGE_WORDS.test(words[words.length - 2]!))) return undefined;
   return 'secret';
 }
 
@@ -555,18 +563,23 @@ function genericValueOk(key: string, value: string, quoted: boolean, operator: b
   if (v.length < 8) return false;
   if (isPlaceholder(v)) return false;
   if (!isPass && v.length < 16) return false;
-  const classes = (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/\d/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
+  const classes = classesOf(v);
   if (/^https?:|^\/|^\.\.?\//.test(v)) return false; // URLs and paths
   if (/^\d+(?:\.\d+)*$/.test(v)) return false; // numbers and versions
   if (isPass) return classes >= 2 && entropy(v) >= 2.5;
   return classes >= 2 && entropy(v) >= 3.2;
 }
 
+/** Character classes in a value: lowercase, uppercase, digits, others. */
+function classesOf(v: string): number {
+  return (/[a-z]/.test(v) ? 1 : 0) + (/[A-Z]/.test(v) ? 1 : 0) + (/\d/.test(v) ? 1 : 0) + (/[^A-Za-z0-9]/.test(v) ? 1 : 0);
+}
+
 function kindOf(id: string): string {
   if (id === 'private-key' || id === 'putty-private-key' || id === 'age-secret-key' || id === 'wireguard-private-key') return 'private_key';
   if (id === 'jwt') return 'jwt';
   if (id === 'password-hash') return 'password_hash';
-  if (id.startsWith('connection-string') || id === 'cli-password-flag') return 'password';
+  if (id.startsWith('connection-string') || id === 'cli-password-flag' || id === 'mysql-password-flag' || id === 'powershell-plaintext-password') return 'password';
   return 'secret';
 }
 

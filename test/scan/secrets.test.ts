@@ -202,3 +202,95 @@ test('dense assignments cost a bounded amount per name (no merged window over th
   const one = `api_token = "${v}"\n`;
   assert.equal(findSecrets(one.repeat(1000)).length, 1000);
 });
+
+test('Authorization headers as keys and call arguments; Okta SSWS tokens', () => {
+  const b = `${rnd(B64, 30)}==`;
+  assert.deepEqual(values(`headers = {"Authorization": "Basic ${b}"}`), [b]);
+  assert.deepEqual(values(`req.Header.Set("Authorization", "Basic ${b}")`), [b]);
+  assert.deepEqual(values(`'Proxy-Authorization' => 'Basic ${b}',`), [b]);
+  // SSWS is Okta's scheme: its tokens are a vendor format, judged for repeats only (this one holds a sequence)
+  const okta = `00${rnd(ALNUM, 9)}-${rnd(ALNUM, 4)}-ABCDEFGHIJKL-${rnd(ALNUM, 6)}-${rnd(ALNUM, 5)}`;
+  assert.deepEqual(findSecrets(`.header("Authorization", "SSWS ${okta}")`).map((f) => [f.rule, okta]), [['okta-token', okta]]);
+  // placeholders
+  assert.deepEqual(rules('headers = {"Authorization": "Bearer ${API_TOKEN}"}'), []);
+  assert.deepEqual(rules('Authorization: SSWS {{okta_api_token}}'), []);
+  assert.deepEqual(rules(`Authorization: SSWS 00${'a'.repeat(40)}`), []);
+  // prose: a word of one character class, a sentence's full stop
+  assert.deepEqual(rules('Authorization: Basic authentication is used for the admin endpoint.'), []);
+  assert.deepEqual(rules('It requires authorization, token rotation and auditing.'), []);
+  const t = `${rnd(ALNUM, 20)}`;
+  assert.deepEqual(values(`Send Authorization: Bearer ${t}.`), [t]);
+});
+
+test('New Relic browser, Insights and Pixie keys', () => {
+  const keys: Array<[string, string]> = [
+    [`NRJS-${rnd(HEX, 19)}`, 'newrelic-key'],
+    [`NRII-${rnd(ALNUM, 10)}_${rnd(ALNUM, 10)}-${rnd(ALNUM, 10)}`, 'newrelic-key'],
+    [`NRIQ-${rnd(ALNUM, 32)}`, 'newrelic-key'],
+    [`px-api-${uuid()}`, 'newrelic-pixie-key'],
+    [`px-dep-${uuid()}`, 'newrelic-pixie-key'],
+  ];
+  for (const [k, id] of keys) assert.deepEqual(findSecrets(`export NEW_RELIC_KEY=${k}`).map((f) => [f.rule, values(`export NEW_RELIC_KEY=${k}`)[0]]), [[id, k]], k);
+  assert.deepEqual(rules(`PIXIE_API_KEY: px-api-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`), []);
+  assert.deepEqual(rules(`browser key NRJS-${'x'.repeat(19)}`), []);
+  // too short, or not hex: other things
+  assert.deepEqual(rules(`see NRJS-${rnd(HEX, 12)} and the px-api-docs page, .px-dep-${rnd(HEX, 8)} { margin: 0 }`), []);
+});
+
+test('Slack browser client tokens, session cookies and app tokens', () => {
+  const c = `xoxc-${rnd(DIGITS, 12)}-${rnd(DIGITS, 12)}-${rnd(DIGITS, 13)}-${rnd(HEX, 64)}`;
+  const d = `xoxd-${rnd(ALNUM, 30)}%2B${rnd(ALNUM, 20)}%2F${rnd(ALNUM, 12)}%3D`;
+  const app = `xapp-${rnd(DIGITS, 12)}-${rnd(ALNUM, 10)}/${rnd(ALNUM, 13)}`;
+  const app1 = `xapp-1-A${rnd(UPPER_NUM, 10)}-${rnd(DIGITS, 13)}-${rnd(HEX, 64)}`;
+  assert.deepEqual(values(`curl -H "Authorization: Bearer ${c}" -b "d=${d}" https://slack.com/api/auth.test`), [c, d]);
+  assert.deepEqual(values(`SLACK_APP_TOKEN=${app}`), [app]);
+  assert.deepEqual(values(`SLACK_APP_TOKEN=${app1}`), [app1]);
+  // placeholders: repeated characters
+  assert.deepEqual(rules(`xoxc-${'0'.repeat(12)}-${'0'.repeat(12)}-${'x'.repeat(40)}`), []);
+  assert.deepEqual(rules(`SLACK_APP_TOKEN=xapp-${'0'.repeat(12)}-${'x'.repeat(24)}`), []);
+  // the prefix alone, or a short tail: not a token
+  assert.deepEqual(rules('Slack tokens start with xoxb-, xoxc- or xoxd-; app tokens with xapp-1-.'), []);
+  assert.deepEqual(rules(`xoxd-${rnd(ALNUM, 8)} xapp-${rnd(DIGITS, 12)}-${rnd(ALNUM, 8)}`), []);
+});
+
+test('connection strings: a password quoted in braces (ODBC)', () => {
+  const p = `${rnd(ALNUM, 5)};${rnd(ALNUM, 5)}!`;
+  assert.deepEqual(values(`Driver={ODBC Driver 18 for SQL Server};Server=tcp:db01,1433;Uid=sa;Pwd={${p}};Encrypt=yes;`), [p]);
+  assert.deepEqual(values(`Data Source=db;User ID=sa;Password={${rnd(ALNUM, 6)} ${rnd(ALNUM, 4)}!};`).length, 1);
+  // format placeholders: an identifier or a number in braces, or template syntax inside
+  for (const t of ['Driver={SQL Server};Uid=sa;Pwd={password};', 'f"DRIVER={{ODBC Driver 17}};UID={user};PWD={db_password}"', 'String.Format("Server={0};Uid={1};Pwd={2};", a, b, c)', '"UID=sa;PWD={$dbPass};"', 'PWD={%s};']) assert.deepEqual(rules(t), [], t);
+});
+
+test('PowerShell plain-text passwords and MySQL -p<password>', () => {
+  const p = `${rnd(ALNUM, 10)}!`;
+  assert.deepEqual(values(`$sec = ConvertTo-SecureString "${p}" -AsPlainText -Force`), [p]);
+  assert.deepEqual(values(`$cred = New-Object PSCredential("admin", (ConvertTo-SecureString -String '${p}' -AsPlainText -Force))`), [p]);
+  assert.deepEqual(values(`$sec = ConvertTo-SecureString -AsPlainText -Force -String "${p}"`), [p]);
+  assert.deepEqual(values(`mysqldump -h db -uroot -p${p} --all-databases > all.sql`), [p]);
+  assert.deepEqual(values(`mysql -u admin -p'${p}' app`), [p]);
+  // variables and placeholders
+  for (const t of ['$sec = ConvertTo-SecureString $env:DB_PASSWORD -AsPlainText -Force', '$sec = ConvertTo-SecureString "$($cfg.Password)" -AsPlainText -Force', 'mysql -u root -p"$MYSQL_ROOT_PASSWORD" -e "select 1"', 'mysql -h db -P 3306 -uroot -p${DB_PASS}', 'mysql -uroot -pyourpassword']) assert.deepEqual(rules(t), [], t);
+  // near misses: a secure string read from input, -P (the port), -p in other commands' words
+  assert.deepEqual(rules('$sec = Read-Host -AsSecureString; $plain = ConvertFrom-SecureString $sec -AsPlainText'), []);
+  assert.deepEqual(rules('mysql -h db -P3306 -u app --protocol=tcp app'), []);
+});
+
+test('XML elements: the element name says what the value holds', () => {
+  const p = `${rnd(ALNUM, 9)}!`;
+  assert.deepEqual(values(`<server>\n  <id>nexus</id>\n  <username>deploy</username>\n  <password>${p}</password>\n</server>`), [p]);
+  assert.deepEqual(values('<Password>correcthorse</Password>'), ['correcthorse']);
+  assert.deepEqual(values(`<db:password type="plain">${p}</db:password>`), [p]);
+  const k = rnd(ALNUM, 32);
+  assert.deepEqual(values(`<apiKey>${k}</apiKey>`), [k]);
+  // placeholders, property references, Maven's encrypted {...} form, escaped markup
+  for (const t of ['<password>${env.NEXUS_PASSWORD}</password>', `<password>{${rnd(B64, 24)}=}</password>`, '<password>your-password</password>', '<password>password</password>', '<password>&lt;YOUR_PASSWORD&gt;</password>', 'Put it in <password>...</password> and restart.']) assert.deepEqual(rules(t), [], t);
+  // names that do not hold a secret, and short values under a key name
+  assert.deepEqual(rules(`<publicKey>${k}</publicKey><passwordPolicy>strong</passwordPolicy><apiKey>abc</apiKey><token>123</token>`), []);
+});
+
+test('generic assignments: pagination cursors are not credentials', () => {
+  const v = rnd(ALNUM, 48);
+  for (const t of [`"NextToken": "${v}"`, `"nextPageToken": "${v}"`, `continuationToken = "${v}"`, `<NextToken>${v}</NextToken>`, `next_token: ${v}`, `NEXTTOKEN=${v}`, `"syncToken": "${v}"`]) assert.deepEqual(rules(t), [], t);
+  // a token qualified by anything else is still one
+  for (const name of ['accessToken', 'refresh_token', 'sessionToken', 'nextAuthToken', 'pageAccessToken']) assert.deepEqual(values(`"${name}": "${v}"`), [v], name);
+});
