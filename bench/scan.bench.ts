@@ -110,6 +110,8 @@ export default async function run(opts: BenchOptions): Promise<BenchSection[]> {
     ['digits and spaces (1 MB)', '1 '.repeat(MB / 2)],
     ['"@" runs (1 MB)', ('x'.repeat(50) + '@').repeat(MB / 51)],
     ['"password=" x 100k', 'password='.repeat(100_000)],
+    ['"secret=" x 100k (values rejected)', 'secret='.repeat(100_000)],
+    ['"token=$<n>x" x 30k (varied, rejected: fails closed)', Array.from({ length: 30_000 }, (_, i) => `token=$${i.toString(36)}x`).join('')],
     ['percent escapes (1 MB)', '%41'.repeat(MB / 3)],
     ['base64 blob (1 MB)', Buffer.from(new Uint8Array(768 * 1024).map((_, i) => (i * 131) % 256)).toString('base64')],
     ['binary bytes (1 MB)', new Uint8Array(MB).map((_, i) => (i * 197 + 13) % 256)],

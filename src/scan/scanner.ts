@@ -17,7 +17,7 @@ import { decodeLayers, rot13Bitmap, RunProbe, type CandidateRuns, type Layer } f
 import { anchorProbe, findHeuristics, heuristicScore, findExfilMarkup, type HeuristicHit } from './heuristics.ts';
 import { builtinClassifier, LinearClassifier, SCREEN_FROM } from './classifier.ts';
 import { AnchorProbe } from './features.ts';
-import { builtinSecrets, compileSecretRules, findSecrets, type SecretEngine } from './secrets.ts';
+import { builtinSecrets, compileSecretRules, findSecrets, SecretScanLimit, type SecretEngine, type SecretOptions } from './secrets.ts';
 import { SECRET_RULES } from './secret-rules.ts';
 import { findPii, PII_KINDS, type PiiKind } from './pii.ts';
 import { CanaryKeeper } from './canary.ts';
@@ -226,7 +226,7 @@ export class Scanner {
         budget -= n2.text.length;
         addPiece(n2.text, layers, span, undefined);
         // secrets and canaries hidden in an encoding count too
-        if (det.secrets !== false) for (const f of findSecrets(n2.text, this.secrets, { disabled: this.disabledSecrets })) findings.push({ ...f, span, layers });
+        if (det.secrets !== false) for (const f of this.findSecrets(n2.text, { disabled: this.disabledSecrets }, errors)) findings.push({ ...f, span, layers });
         if (det.canary !== false) for (const f of this.state.canary.find(n2.text)) findings.push({ ...f, span, layers });
         if (depth < 3 && budget > 0) {
           for (const d of decodeLayers(n2.text, { maxChars: Math.min(budget, MIB), maxSegments: 16 })) visit(d.text, [...layers, d.layer], span, depth + 1);
@@ -237,10 +237,21 @@ export class Scanner {
         visit(d.text, [d.layer], d.layer === 'tags' ? { start: 0, end: text.length } : map(d.start, d.end), 1);
       }
     }
-    if (det.secrets !== false) findings.push(...remap(findSecrets(t, this.secrets, { disabled: this.disabledSecrets, trigramEnds: pieces[0]?.early?.trigramEnds })));
+    if (det.secrets !== false) findings.push(...remap(this.findSecrets(t, { disabled: this.disabledSecrets, trigramEnds: pieces[0]?.early?.trigramEnds }, errors)));
     if (det.pii !== false) findings.push(...remap(findPii(t, this.piiKinds)));
     if (det.canary !== false) findings.push(...remap(this.state.canary.find(t)));
     return { bytes: norm.inputBytes, findings, pieces, errors };
+  }
+
+  /** The secret scanner; a text it could not check whole gives what was found and an error (the verdict becomes block). */
+  private findSecrets(text: string, opts: SecretOptions, errors: string[]): Finding[] {
+    try {
+      return findSecrets(text, this.secrets, opts);
+    } catch (e) {
+      if (!(e instanceof SecretScanLimit)) throw e;
+      errors.push(e.message);
+      return e.partial;
+    }
   }
 
   /**

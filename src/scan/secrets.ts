@@ -290,6 +290,26 @@ export interface SecretOptions {
   disabled?: ReadonlySet<string>;
   /** This engine's trigram ends over all of `text`, from a filled TrigramProbe (KeywordScanner.scan). */
   trigramEnds?: Int32Array;
+  /** At most this many assignment values extracted by the generic rule's regex (default ASSIGNMENT_CHECKS); past it, SecretScanLimit is thrown. */
+  maxAssignmentChecks?: number;
+}
+
+/**
+ * Values the generic rule extracts per text, at most. An extraction is a
+ * re2js run with captures over up to 200 characters of value, 20-40 us; text
+ * made of nothing but secret-named assignments whose values are rejected
+ * (`token=` repeated, each value running into the next name) would otherwise
+ * cost seconds per MB. Repeated identical windows are remembered and do not
+ * count. About one second of work.
+ */
+export const ASSIGNMENT_CHECKS = 25_000;
+
+/** The generic rule gave up on a text with more candidate assignments than allowed: the scan is incomplete, and says so. `partial`: what was found before. */
+export class SecretScanLimit extends Error {
+  partial: Finding[] = [];
+  constructor(readonly checks: number, readonly at: number) {
+    super(`secrets: more than ${checks} candidate assignments to check (at offset ${at}); the rest of the text was not checked for assigned secrets`);
+  }
 }
 
 /** Scans `text` with the engine; findings have spans in `text`. */
@@ -346,7 +366,14 @@ export function findSecrets(text: string, engine: SecretEngine = builtinSecrets(
       matchWindow(text, ri, r, ws, sub, sub.length, out, seen);
     }
   }
-  if (generic >= 0 && names.length) findAssignments(text, engine, names, out, seen);
+  if (generic >= 0 && names.length) {
+    try {
+      findAssignments(text, engine, names, out, seen, opts.maxAssignmentChecks ?? ASSIGNMENT_CHECKS);
+    } catch (e) {
+      if (e instanceof SecretScanLimit) e.partial = dedupe(out);
+      throw e;
+    }
+  }
   // A specific rule and the generic one may report the same value: keep the specific one.
   return dedupe(out);
 }
@@ -424,11 +451,14 @@ const NAME_REACH = 256;
  * (nameKind), an operator or a quote must follow it, and the re2js DFA must see a value long
  * enough for what the name needs; only then does the NFA extract the value.
  */
-function findAssignments(text: string, engine: SecretEngine, names: number[], out: Finding[], seen: Set<string>): void {
+function findAssignments(text: string, engine: SecretEngine, names: number[], out: Finding[], seen: Set<string>, maxChecks: number): void {
   const ri = engine.generic;
   const r = engine.rules[ri]!;
   const gate = engine.genericGate!;
   const n = text.length;
+  // windows whose extraction found nothing: the outcome depends on the window alone
+  const rejected = new Set<string>();
+  let checks = 0;
   let doneTo = 0; // names starting before this were checked (or lie inside an accepted value)
   for (const at of names) {
     if (at < doneTo) continue;
@@ -469,7 +499,15 @@ function findAssignments(text: string, engine: SecretEngine, names: number[], ou
     const sub = text.slice(s, we);
     const needsLong = kind === 'secret';
     if (!(needsLong ? gate.long : gate.any).test(sub)) continue;
-    doneTo = Math.max(doneTo, s + matchWindow(text, ri, r, s, sub, e - s, out, seen));
+    if (rejected.has(sub)) continue;
+    if (++checks > maxChecks) throw new SecretScanLimit(maxChecks, s);
+    const found = out.length;
+    const next = matchWindow(text, ri, r, s, sub, e - s, out, seen);
+    if (out.length === found && next === e - s) {
+      if (rejected.size >= 4096) rejected.clear();
+      rejected.add(sub);
+    }
+    doneTo = Math.max(doneTo, s + next);
   }
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSecrets, compileSecretRules, entropy, isFiller, isPlaceholder } from '../../src/scan/secrets.ts';
+import { findSecrets, compileSecretRules, entropy, isFiller, isPlaceholder, SecretScanLimit, ASSIGNMENT_CHECKS } from '../../src/scan/secrets.ts';
+import { Scanner } from '../../src/scan/scanner.ts';
 import { SECRET_RULES } from '../../src/scan/secret-rules.ts';
 
 const rules = (t: string) => findSecrets(t).map((f) => f.rule);
@@ -293,4 +294,24 @@ test('generic assignments: pagination cursors are not credentials', () => {
   for (const t of [`"NextToken": "${v}"`, `"nextPageToken": "${v}"`, `continuationToken = "${v}"`, `<NextToken>${v}</NextToken>`, `next_token: ${v}`, `NEXTTOKEN=${v}`, `"syncToken": "${v}"`]) assert.deepEqual(rules(t), [], t);
   // a token qualified by anything else is still one
   for (const name of ['accessToken', 'refresh_token', 'sessionToken', 'nextAuthToken', 'pageAccessToken']) assert.deepEqual(values(`"${name}": "${v}"`), [v], name);
+});
+
+test('dense assignments whose values are rejected: repeated windows are checked once, varied ones up to a limit that fails closed', () => {
+  // `secret=` repeated: every name's value runs into the next name and is rejected; one window, one extraction
+  assert.deepEqual(findSecrets('secret='.repeat(20_000), undefined, { maxAssignmentChecks: 64 }), []); // the last 200 characters' windows differ (cut by the end)
+  // varied rejected values ($-templates) past the limit: an error that keeps what was found before
+  const token = `ghp_${rnd(ALNUM, 36)}`;
+  const varied = `${token} ${Array.from({ length: 400 }, (_, i) => `token=$${i.toString(36)}x`).join('')}`;
+  assert.throws(
+    () => findSecrets(varied, undefined, { maxAssignmentChecks: 100 }),
+    (e: unknown) => e instanceof SecretScanLimit && /more than 100 candidate assignments/.test(e.message) && e.partial.some((f) => f.rule === 'github-token'),
+  );
+  assert.doesNotThrow(() => findSecrets(varied, undefined, { maxAssignmentChecks: 1000 }));
+});
+
+test('the scanner blocks a text the secret scanner could not check whole, and says why', () => {
+  const varied = Array.from({ length: ASSIGNMENT_CHECKS + 50 }, (_, i) => `token=$${i.toString(36)}x`).join('');
+  const r = new Scanner().scanSync(varied, { point: 'response' });
+  assert.equal(r.verdict, 'block');
+  assert.match(r.errors?.join('\n') ?? '', /^secrets: more than \d+ candidate assignments/m);
 });
