@@ -11,7 +11,8 @@ import { anchorProbe, findHeuristics } from '../src/scan/heuristics.ts';
 import { builtinClassifier } from '../src/scan/classifier.ts';
 import { findSecrets } from '../src/scan/secrets.ts';
 import { findPii } from '../src/scan/pii.ts';
-import { decodeLayers, rot13Bitmap } from '../src/scan/decode.ts';
+import { decodeLayers, rot13Bitmap, RunProbe } from '../src/scan/decode.ts';
+import { AnchorProbe } from '../src/scan/features.ts';
 import { loadDeepset, loadBipia } from '../scripts/injection-data.ts';
 import { rng } from '../scripts/train-injection.ts';
 import { round, type BenchOptions, type BenchSection } from './lib.ts';
@@ -75,9 +76,11 @@ export default async function run(opts: BenchOptions): Promise<BenchSection[]> {
   rows.push({ what: 'all scanners (scanSync, point output)', input_MB: round(size / MB, 1), cpu_ms: round(all.cpu, 1), MB_per_cpu_s: mbps(size, all.cpu), cpu_ms_least: round(all.best, 1), MB_per_cpu_s_least: mbps(size, all.best), wall_ms: round(all.wall, 1) });
   const cls = builtinClassifier().classifier!;
   const n = normalize(text).text;
-  const walked = anchorProbe(undefined, rot13Bitmap());
+  const runProbe = new RunProbe();
+  const walked = new AnchorProbe(anchorProbe(undefined, rot13Bitmap()).bitmap, { runs: runProbe });
   cls.score(n, 'output', walked);
   const words = walked.pairs();
+  const runs = runProbe.runs();
   for (const [name, fn] of [
     ['normalize', () => normalize(text)],
     // What the scanner runs on a long text: one word walk for the classifier's screen, the heuristics' anchors and decode's ROT13 hints.
@@ -88,8 +91,8 @@ export default async function run(opts: BenchOptions): Promise<BenchSection[]> {
     ['  heuristics alone, own regex pass (short texts)', () => findHeuristics(n)],
     ['  classifier alone (windows)', () => cls.score(n)],
     ['  classifier, both heads (point response)', () => cls.score(n, 'response')],
-    ['decode layers (ROT13 lines from the shared walk)', () => decodeLayers(n, { maxChars: 4 * MB, maxSegments: 256, words })],
-    ['  decode layers alone, own ROT13 regex (short texts)', () => decodeLayers(n, { maxChars: 4 * MB, maxSegments: 256 })],
+    ['decode layers (candidate runs and ROT13 lines from the shared walk)', () => decodeLayers(n, { maxChars: 4 * MB, maxSegments: 256, words, runs })],
+    ['  decode layers alone, own passes (short texts)', () => decodeLayers(n, { maxChars: 4 * MB, maxSegments: 256 })],
     ['secrets', () => findSecrets(n)],
     ['pii', () => findPii(n)],
   ] as Array<[string, () => unknown]>) {
