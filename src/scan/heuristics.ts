@@ -517,8 +517,7 @@ export function findHeuristics(text: string, compiled: Compiled = (builtin ??= c
         if (!tr) continue;
         let we = Math.min(text.length, end + (rule.within ?? 60));
         for (let i = end; i < we; i++) {
-          const c = text.charCodeAt(i);
-          if (c === 0x21 || c === 0x3f || c === 0x0a || (c === 0x2e && (i + 1 >= text.length || text.charCodeAt(i + 1) <= 0x20))) {
+          if (isBoundary(text, i)) {
             we = i;
             break;
           }

@@ -99,7 +99,7 @@ test('every built-in secret rule gets a bound, except rules whose value may hold
   assert.ok(SECRET_RULES.length - unbounded.length > 100);
 });
 
-test('the gate skips windows without a long enough run and keeps those with one', () => {
+test('findings stay as the regex gives them: a token is found whole, and not once a blank splits its value below the run', () => {
   const hexish = (n: number, s: number) => Array.from({ length: n }, (_, i) => '0123456789abcdef'[(i * 7 + s * 3 + ((i * i) >> 2)) % 16]).join('');
   const tail = hexish(64, 1);
   const token = `pat${'Ab3dEf6hIj9kLm'}.${tail}`;
